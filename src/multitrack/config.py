@@ -1,0 +1,36 @@
+"""Where Multitrack keeps its data: one typed settings object, resolved at the edge."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from platformdirs import user_data_path
+
+DB_ENV = "MULTITRACK_DB"
+APP_NAME = "multitrack"
+
+
+def default_data_dir() -> Path:
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def default_db_url() -> str:
+    return f"sqlite:///{default_data_dir() / 'multitrack.db'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str
+
+    @classmethod
+    def resolve(cls, db: str | None = None) -> Settings:
+        """``--db`` wins, then ``MULTITRACK_DB``, then a SQLite file in the user data directory.
+
+        A bare file path is accepted as a SQLite database.
+        """
+        url = db or os.environ.get(DB_ENV) or default_db_url()
+        if "://" not in url:
+            url = f"sqlite:///{Path(url).expanduser().resolve()}"
+        return cls(db_url=url)

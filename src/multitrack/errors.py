@@ -1,0 +1,99 @@
+"""The one exception root of Multitrack and its structured children.
+
+Every error a user can cause is a :class:`MultitrackError`. Shells (CLI, API) render them in
+one place: the CLI prints ``str(error)`` on one line of stderr and exits non-zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class MultitrackError(Exception):
+    """Root of every error Multitrack raises on purpose."""
+
+    exit_code = 1
+
+    def detail(self) -> dict[str, object]:
+        return {"message": str(self)}
+
+
+class NotFoundError(MultitrackError):
+    """A record that does not exist (or that the caller may not see)."""
+
+    exit_code = 3
+
+    def __init__(self, kind: str, ref: str) -> None:
+        super().__init__(f"no {kind} matches {ref!r}")
+        self.kind = kind
+        self.ref = ref
+
+    def detail(self) -> dict[str, object]:
+        return {"message": str(self), "kind": self.kind, "ref": self.ref}
+
+
+class AmbiguousError(MultitrackError):
+    """A name that matches more than one record."""
+
+    exit_code = 4
+
+    def __init__(self, kind: str, ref: str, candidates: list[str]) -> None:
+        shown = ", ".join(candidates[:5])
+        super().__init__(f"{ref!r} matches {len(candidates)} {kind}s: {shown}; use an id")
+        self.kind = kind
+        self.ref = ref
+        self.candidates = candidates
+
+
+class InvalidValueError(MultitrackError):
+    """A value outside what a field accepts (unknown track, bad date ...)."""
+
+    exit_code = 2
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+    def detail(self) -> dict[str, object]:
+        return {"message": str(self), "field": self.field}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file."""
+
+    line: int
+    field: str | None
+    message: str
+
+
+@dataclass
+class ImportFileError(MultitrackError):
+    """A file refused whole: names the file and every problem found, line and field."""
+
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    exit_code = 2
+
+    def __post_init__(self) -> None:
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        if not self.problems:
+            return f"{self.path}: refused"
+        first = self.problems[0]
+        where = f"{self.path}:{first.line}"
+        what = f" field {first.field!r}:" if first.field else ""
+        more = len(self.problems) - 1
+        tail = f" (and {more} more problem{'s' if more != 1 else ''})" if more else ""
+        return f"{where}:{what} {first.message}; nothing was imported{tail}"
+
+    def detail(self) -> dict[str, object]:
+        return {
+            "message": str(self),
+            "path": self.path,
+            "problems": [
+                {"line": p.line, "field": p.field, "message": p.message} for p in self.problems
+            ],
+        }

@@ -1,0 +1,30 @@
+"""SQLAlchemy tables of the registry, one module per concept."""
+
+from multitrack.model.actors import Actor, ActorAlias, Membership
+from multitrack.model.agreements import Agreement, AgreementAction, AgreementParty, Obligation
+from multitrack.model.base import Base
+from multitrack.model.channels import Channel, ChannelChange, ChannelParticipant
+from multitrack.model.engagements import Engagement, EngagementParticipant, FollowUp
+from multitrack.model.objectives import Indicator, Measurement, Objective
+from multitrack.model.terms import CustomTerm
+
+__all__ = [
+    "Actor",
+    "ActorAlias",
+    "Agreement",
+    "AgreementAction",
+    "AgreementParty",
+    "Base",
+    "Channel",
+    "ChannelChange",
+    "ChannelParticipant",
+    "CustomTerm",
+    "Engagement",
+    "EngagementParticipant",
+    "FollowUp",
+    "Indicator",
+    "Measurement",
+    "Membership",
+    "Objective",
+    "Obligation",
+]

@@ -1,0 +1,47 @@
+"""Declarative base and the columns every registry record shares."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, MetaData, String, Text, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: ISO 8601 dates of reduced precision ("1993", "1993-08", "1993-08-20") are kept as text, which
+#: sorts in time order; the value type in :mod:`multitrack.values` validates them.
+PARTIAL_DATE_LENGTH = 10
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Record:
+    """Columns shared by every top-level registry record: a stable UUID and a citation."""
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    source: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class Timestamps:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+def partial_date_column(*, nullable: bool = True) -> Mapped[str | None]:
+    return mapped_column(String(PARTIAL_DATE_LENGTH), nullable=nullable, default=None)
