@@ -1,0 +1,1 @@
+"""The ``multitrack`` command: a thin shell over :mod:`multitrack.services`."""

@@ -1,0 +1,80 @@
+"""The root of the ``multitrack`` command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from sqlalchemy.exc import SQLAlchemyError
+from typer.core import TyperGroup
+
+from multitrack import __version__
+from multitrack.cli import actors, agreements, brief, channels, data, engagements, objectives
+from multitrack.cli import taxonomy as taxonomy_cli
+from multitrack.cli.context import State, render_error
+from multitrack.config import DB_ENV
+from multitrack.errors import MultitrackError
+
+
+class Root(TyperGroup):
+    """Turns the errors a user can cause into one line on stderr and a non-zero exit."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (MultitrackError, SQLAlchemyError) as error:
+            raise typer.Exit(render_error(error)) from None
+        finally:
+            if isinstance(ctx.obj, State):
+                ctx.obj.close()
+
+
+app = typer.Typer(
+    cls=Root,
+    name="multitrack",
+    help="Multitrack: every channel with every actor, on every track and in every sector.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"multitrack {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        envvar=DB_ENV,
+        help="Database URL (sqlite:///PATH or postgresql://...) or a SQLite file path. "
+        "Default: a SQLite file in the user data directory.",
+        show_envvar=True,
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    ctx.obj = State(db)
+
+
+data.register(app)
+brief.register(app)
+app.add_typer(actors.app, name="actor")
+app.add_typer(actors.membership_app, name="membership")
+app.add_typer(channels.app, name="channel")
+app.add_typer(engagements.app, name="engagement")
+app.add_typer(engagements.followup_app, name="followup")
+app.add_typer(agreements.app, name="agreement")
+app.add_typer(objectives.app, name="objective")
+app.add_typer(taxonomy_cli.app, name="taxonomy")
+
+
+def run() -> None:
+    app()
