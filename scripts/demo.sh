@@ -4,12 +4,11 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
 
 ensure_uv
-heading "uv sync --frozen --no-dev"
-uv sync --frozen --no-dev
-# `--no-dev` here too: a plain `uv run` would sync the dev group back in.
+heading "uv sync --frozen"
+uv sync --frozen
 heading "multitrack init"
-uv run --frozen --no-dev multitrack init
+uv run --frozen multitrack init
 heading "multitrack demo"
-uv run --frozen --no-dev multitrack demo
+uv run --frozen multitrack demo
 heading "multitrack brief Norway"
-uv run --frozen --no-dev multitrack brief Norway
+uv run --frozen multitrack brief Norway

@@ -45,7 +45,7 @@ ensure_uv
 if [ ! -x /usr/lib/postgresql/15/bin/pg_ctl ]; then
     run_step "install PostgreSQL 15 (apt-get)" install_postgres
 fi
-run_step "uv sync --frozen" uv sync --frozen
+run_step "uv sync --frozen --all-extras" uv sync --frozen --all-extras
 run_step "ruff check" uv run --frozen ruff check .
 run_step "ruff format --check" uv run --frozen ruff format --check .
 run_step "mypy" uv run --frozen mypy
