@@ -4,8 +4,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
 
 ensure_uv
-heading "uv sync --frozen"
-uv sync --frozen
+heading "uv sync --frozen --inexact"
+uv sync --frozen --inexact
 heading "multitrack init"
 uv run --frozen multitrack init
 heading "multitrack demo"

@@ -9,6 +9,7 @@ from pathlib import Path
 from platformdirs import user_data_path
 
 DB_ENV = "MULTITRACK_DB"
+EVENTS_DIR_ENV = "MULTITRACK_EVENTS_DIR"
 APP_NAME = "multitrack"
 
 
@@ -23,14 +24,24 @@ def default_db_url() -> str:
 @dataclass(frozen=True)
 class Settings:
     db_url: str
+    events_dir: Path
 
     @classmethod
-    def resolve(cls, db: str | None = None) -> Settings:
+    def resolve(cls, db: str | None = None, events_dir: str | Path | None = None) -> Settings:
         """``--db`` wins, then ``MULTITRACK_DB``, then a SQLite file in the user data directory.
 
-        A bare file path is accepted as a SQLite database.
+        A bare file path is accepted as a SQLite database. The event store is ``--events-dir``,
+        then ``MULTITRACK_EVENTS_DIR``, then ``events/`` beside a SQLite database file (or in the
+        user data directory for a server database).
         """
         url = db or os.environ.get(DB_ENV) or default_db_url()
         if "://" not in url:
             url = f"sqlite:///{Path(url).expanduser().resolve()}"
-        return cls(db_url=url)
+        chosen = events_dir or os.environ.get(EVENTS_DIR_ENV)
+        if chosen:
+            folder = Path(chosen).expanduser().resolve()
+        elif url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            folder = Path(url.removeprefix("sqlite:///")).parent / "events"
+        else:
+            folder = default_data_dir() / "events"
+        return cls(db_url=url, events_dir=folder)

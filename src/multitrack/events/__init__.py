@@ -1,0 +1,1 @@
+"""Open event data: readers per format, one normalised schema, ingest, relations analytics."""
