@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -293,18 +293,31 @@ def _libpq_url(sqlalchemy_url: str) -> str:
 
 
 @pytest.fixture
-def pg_database_url(postgres_url: str) -> Iterator[str]:
-    """SQLAlchemy URL of a new, empty PostgreSQL database, dropped after the test."""
-    name = f"test_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(_libpq_url(postgres_url), autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+def pg_database_factory(postgres_url: str) -> Iterator[Callable[[], str]]:
+    """Makes new, empty PostgreSQL databases (SQLAlchemy URLs); all are dropped after the test."""
+    names: list[str] = []
+
+    def make() -> str:
+        name = f"test_{uuid.uuid4().hex[:16]}"
+        with psycopg.connect(_libpq_url(postgres_url), autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        names.append(name)
+        return postgres_url.rsplit("/", 1)[0] + f"/{name}"
+
     try:
-        yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
+        yield make
     finally:
         with psycopg.connect(_libpq_url(postgres_url), autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+            for name in names:
+                conn.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
+
+
+@pytest.fixture
+def pg_database_url(pg_database_factory: Callable[[], str]) -> str:
+    """SQLAlchemy URL of a new, empty PostgreSQL database, dropped after the test."""
+    return pg_database_factory()
 
 
 # --------------------------------------------------------------------------------------------
