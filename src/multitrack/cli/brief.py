@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import typer
@@ -13,6 +14,10 @@ from rich.text import Text
 from multitrack.cli.context import Format, FormatOption, console, print_json, session
 from multitrack.services.brief import brief as build_brief
 from multitrack.taxonomy import load_taxonomy
+
+
+def shorten(text: str, width: int = 90) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def track_label(track_id: str) -> str:
@@ -47,12 +52,12 @@ def render_brief(data: dict[str, Any]) -> Group:
     for row in data["coverage"]:
         cells = []
         for track in data["tracks"]:
-            entries = row["tracks"].get(track, [])
+            entries = Counter((e["sector"], e["status"]) for e in row["tracks"].get(track, []))
             cells.append(
                 "\n".join(
-                    f"{sectors.get(e['sector']).name if e['sector'] in sectors else e['sector']}"
-                    f" ({e['status']})"
-                    for e in entries
+                    f"{sectors.get(sector).name if sector in sectors else sector}"
+                    f"{f' ×{count}' if count > 1 else ''} ({status})"
+                    for (sector, status), count in sorted(entries.items())
                 )
                 or "·"
             )
@@ -64,10 +69,12 @@ def render_brief(data: dict[str, Any]) -> Group:
     for channel in data["channels"]:
         channels.add_row(channel["name"], channel["sector"], history_text(channel["track_history"]))
     engagements = Table(title="Recent engagements", title_justify="left")
-    for column in ("Date", "Kind", "Channel", "Summary"):
-        engagements.add_column(column)
+    engagements.add_column("Date", no_wrap=True)
+    engagements.add_column("Kind", no_wrap=True)
+    engagements.add_column("Channel")
+    engagements.add_column("Summary")
     for e in data["recent_engagements"]:
-        engagements.add_row(e["start"], e["kind"], e["channel"]["name"], e["summary"])
+        engagements.add_row(e["start"], e["kind"], e["channel"]["name"], shorten(e["summary"]))
     agreements = Table(title="Agreements in force", title_justify="left")
     for column in ("Agreement", "Kind", "In force since", "Parties"):
         agreements.add_column(column)

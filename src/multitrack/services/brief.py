@@ -47,6 +47,19 @@ def track_path(channel: Channel) -> list[dict[str, Any]]:
     return steps
 
 
+def counterpart(session: Session, actor: Actor) -> Actor:
+    """Whom a participant speaks for: an organ its top parent, a person their state."""
+    seen = {actor.id}
+    while actor.parent is not None and actor.parent.id not in seen:
+        actor = actor.parent
+        seen.add(actor.id)
+    if actor.kind == "individual" and actor.country:
+        state = session.scalars(select(Actor).where(Actor.iso3 == actor.country)).first()
+        if state is not None:
+            return state
+    return actor
+
+
 def brief(session: Session, ref: str, *, today: date | None = None) -> dict[str, Any]:
     actor = resolve_actor(session, ref)
     family = family_of(session, actor)
@@ -65,7 +78,10 @@ def brief(session: Session, ref: str, *, today: date | None = None) -> dict[str,
     channel_rows = []
     for channel in channels:
         counterparts = [p.actor for p in channel.participants if p.actor_id not in family]
-        for other in counterparts:
+        speaking_for = {counterpart(session, a) for a in counterparts}
+        for other in sorted(speaking_for, key=lambda a: a.name):
+            if other.id in family:
+                continue  # our own people and organs are not counterparts
             cell = matrix.setdefault(other.name, {}).setdefault(channel.track, [])
             cell.append(
                 {"sector": channel.sector, "status": channel.status, "channel": channel.name}
