@@ -21,6 +21,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -292,9 +293,9 @@ def _libpq_url(sqlalchemy_url: str) -> str:
     return sqlalchemy_url.replace("postgresql+psycopg://", "postgresql://", 1)
 
 
-@pytest.fixture
-def pg_database_factory(postgres_url: str) -> Iterator[Callable[[], str]]:
-    """Makes new, empty PostgreSQL databases (SQLAlchemy URLs); all are dropped after the test."""
+@contextmanager
+def _pg_databases(postgres_url: str) -> Iterator[Callable[[], str]]:
+    """Makes new, empty PostgreSQL databases (SQLAlchemy URLs); all are dropped on exit."""
     names: list[str] = []
 
     def make() -> str:
@@ -312,6 +313,13 @@ def pg_database_factory(postgres_url: str) -> Iterator[Callable[[], str]]:
                 conn.execute(
                     sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
                 )
+
+
+@pytest.fixture
+def pg_database_factory(postgres_url: str) -> Iterator[Callable[[], str]]:
+    """Makes new, empty PostgreSQL databases (SQLAlchemy URLs); all are dropped after the test."""
+    with _pg_databases(postgres_url) as make:
+        yield make
 
 
 @pytest.fixture
@@ -336,3 +344,18 @@ def db_url(request: pytest.FixtureRequest) -> str:
     fixture = "sqlite_url" if request.param == "sqlite" else "pg_database_url"
     url: str = request.getfixturevalue(fixture)
     return url
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def module_db_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """One database per backend shared by the tests of a module (for tests that only read)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('module-db')}/multitrack.db"
+        return
+    postgres: str = request.getfixturevalue("postgres_url")
+    with _pg_databases(postgres) as make:
+        yield make()

@@ -25,7 +25,9 @@ from multitrack.model import (
     Objective,
 )
 from multitrack.services.actors import resolve_actor
-from multitrack.values import clean_uuid, normalise_name
+from multitrack.services.vocabulary import taxonomy_for
+from multitrack.taxonomy import load_taxonomy
+from multitrack.values import clean_uuid, normalise_name, partial_date
 
 
 def actor_summary(actor: Actor) -> dict[str, Any]:
@@ -147,12 +149,15 @@ def list_channels(
                 select(ChannelParticipant.channel_id).where(ChannelParticipant.actor_id == found.id)
             )
         )
+    # An unknown filter value is an error, not an empty list (a typo would look like "none").
     if track:
-        query = query.where(Channel.track == track)
+        query = query.where(Channel.track == load_taxonomy().tracks.validate(track, field="track"))
     if sector:
-        query = query.where(Channel.sector == sector)
+        sectors = taxonomy_for(session).sectors
+        query = query.where(Channel.sector == sectors.validate(sector, field="sector"))
     if status:
-        query = query.where(Channel.status == status)
+        statuses = load_taxonomy().channel_statuses
+        query = query.where(Channel.status == statuses.validate(status, field="status"))
     return session.scalars(query).all()
 
 
@@ -202,11 +207,12 @@ def list_engagements(
     if channel:
         query = query.where(Engagement.channel_id == get_channel(session, channel).id)
     if kind:
-        query = query.where(Engagement.kind == kind)
+        kinds = taxonomy_for(session).engagement_kinds
+        query = query.where(Engagement.kind == kinds.validate(kind, field="kind"))
     if since:
-        query = query.where(Engagement.start >= since)
+        query = query.where(Engagement.start >= partial_date(since, field="since"))
     if until:
-        query = query.where(Engagement.start <= until)
+        query = query.where(Engagement.start <= partial_date(until, field="until"))
     if limit:
         query = query.limit(limit)
     return session.scalars(query).all()
@@ -224,7 +230,8 @@ def list_agreements(
             )
         )
     if status:
-        query = query.where(Agreement.status == status)
+        statuses = load_taxonomy().agreement_statuses
+        query = query.where(Agreement.status == statuses.validate(status, field="status"))
     return session.scalars(query).all()
 
 
@@ -255,7 +262,7 @@ def open_follow_ups(
             "engagement": {"id": str(e.id), "summary": e.summary, "start": e.start},
             "channel": e.channel.name,
         }
-        for f, e in session.execute(query).tuples()
+        for f, e in session.execute(query)
     ]
 
 
