@@ -10,11 +10,18 @@ from platformdirs import user_data_path
 
 DB_ENV = "MULTITRACK_DB"
 EVENTS_DIR_ENV = "MULTITRACK_EVENTS_DIR"
+STATE_DIR_ENV = "MULTITRACK_STATE_DIR"
 APP_NAME = "multitrack"
 
 
 def default_data_dir() -> Path:
     return user_data_path(APP_NAME, appauthor=False)
+
+
+def default_state_dir() -> Path:
+    """Kept outside any database: the installation's signing key and signed audit heads."""
+    chosen = os.environ.get(STATE_DIR_ENV)
+    return Path(chosen).expanduser() if chosen else default_data_dir() / "state"
 
 
 def default_db_url() -> str:

@@ -97,3 +97,18 @@ class ImportFileError(MultitrackError):
                 {"line": p.line, "field": p.field, "message": p.message} for p in self.problems
             ],
         }
+
+
+class LayoutError(MultitrackError):
+    """An event file whose columns do not match its format's codebook: refused whole."""
+
+    exit_code = 2
+
+    def __init__(self, path: str, message: str, *, expected: list[str] | None = None) -> None:
+        super().__init__(f"{path}: {message}; nothing was ingested")
+        self.path = path
+        self.message = message
+        self.expected = expected or []
+
+    def detail(self) -> dict[str, object]:
+        return {"message": str(self), "path": self.path, "expected": self.expected}

@@ -20,6 +20,7 @@ from multitrack.model import (
     Membership,
     Objective,
 )
+from multitrack.security.principal import LOCAL_ADMIN
 from multitrack.services.actors import resolve_actor
 from multitrack.services.brief import brief
 from multitrack.services.queries import get_channel, members_of
@@ -50,13 +51,13 @@ CURRENT_MEMBERS = [
 def test_current_members_can_be_counted_from_the_data(
     demo: Store, organisation: str, count: int
 ) -> None:
-    with demo.session() as s:
+    with demo.session(LOCAL_ADMIN) as s:
         org = resolve_actor(s, organisation)
         assert len(members_of(s, org.id, current=True)) == count
 
 
 def test_members_that_left_keep_their_spell(demo: Store) -> None:
-    with demo.session() as s:
+    with demo.session(LOCAL_ADMIN) as s:
         uk = resolve_actor(s, "GBR")
         eu = resolve_actor(s, "EU")
         spells = [m for m in members_of(s, eu.id, current=False) if m.member_id == uk.id]
@@ -76,7 +77,7 @@ def test_un_admission_years_agree_with_country_converter(demo: Store) -> None:
         )
         if str(year) not in ("<NA>", "nan")
     }
-    with demo.session() as s:
+    with demo.session(LOCAL_ADMIN) as s:
         un = resolve_actor(s, "United Nations")
         found = {
             m.member.iso3: int((m.since or "0")[:4]) for m in members_of(s, un.id, current=True)
@@ -85,7 +86,7 @@ def test_un_admission_years_agree_with_country_converter(demo: Store) -> None:
 
 
 def test_oslo_channel_moved_from_track_2_to_track_1(demo: Store) -> None:
-    with demo.session() as s:
+    with demo.session(LOCAL_ADMIN) as s:
         oslo = get_channel(s, "Oslo back channel")
         tracks = [h.track for h in oslo.history]
         assert tracks[0] == "2"
@@ -97,7 +98,7 @@ def test_oslo_channel_moved_from_track_2_to_track_1(demo: Store) -> None:
 
 
 def test_brief_of_norway_shows_the_oslo_channel_with_its_track_history(demo: Store) -> None:
-    with demo.session() as s:
+    with demo.session(LOCAL_ADMIN) as s:
         data = brief(s, "Norway")
     oslo = next(c for c in data["channels"] if c["name"] == "Oslo back channel")
     assert oslo["track_history"][0]["track"] == "2"
@@ -135,12 +136,12 @@ def test_brief_of_norway_shows_the_oslo_channel_with_its_track_history(demo: Sto
     ],
 )
 def test_every_real_case_is_recorded(demo: Store, model: type, name: str) -> None:
-    with demo.session() as s:
+    with demo.session(LOCAL_ADMIN) as s:
         assert s.scalars(select(model).where(model.name == name)).one_or_none() is not None
 
 
 def test_the_september_2001_coalition_has_its_four_states(demo: Store) -> None:
-    with demo.session() as s:
+    with demo.session(LOCAL_ADMIN) as s:
         channel = get_channel(s, "Post-9/11 counter-terrorism coalition against al-Qaeda")
         iso3 = {p.actor.iso3 for p in channel.participants}
     assert {"USA", "GBR", "CAN", "AUS"} <= iso3
@@ -148,7 +149,7 @@ def test_the_september_2001_coalition_has_its_four_states(demo: Store) -> None:
 
 @pytest.mark.parametrize("model", [Actor, Membership, Channel, Engagement, Agreement, Objective])
 def test_every_demo_record_has_a_source(demo: Store, model: type) -> None:
-    with demo.session() as s:
+    with demo.session(LOCAL_ADMIN) as s:
         missing = s.scalar(select(func.count()).select_from(model).where(model.source.is_(None)))
         total = s.scalar(select(func.count()).select_from(model))
     assert total
@@ -156,9 +157,9 @@ def test_every_demo_record_has_a_source(demo: Store, model: type) -> None:
 
 
 def test_loading_the_demo_twice_changes_nothing(demo: Store, tmp_path: Path) -> None:
-    export_all(demo, tmp_path / "first", fmt="jsonl")
+    export_all(demo, tmp_path / "first", fmt="jsonl", principal=LOCAL_ADMIN)
     load_demo(demo)
-    export_all(demo, tmp_path / "second", fmt="jsonl")
+    export_all(demo, tmp_path / "second", fmt="jsonl", principal=LOCAL_ADMIN)
     for first in sorted((tmp_path / "first").iterdir()):
         assert first.read_bytes() == (tmp_path / "second" / first.name).read_bytes(), first.name
 

@@ -5,9 +5,20 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from multitrack.cli.context import Format, FormatOption, build, console, print_json, session
+from multitrack.cli.context import (
+    ClassificationOption,
+    Format,
+    FormatOption,
+    OwnerOption,
+    ReleasableOption,
+    build,
+    console,
+    labels,
+    print_json,
+    session,
+)
 from multitrack.errors import MultitrackError
-from multitrack.exchange.apply import Context, apply_actor, apply_membership
+from multitrack.exchange.apply import save
 from multitrack.exchange.records import ActorRecord, MembershipRecord
 from multitrack.services.actors import find_actors, list_actors, resolve_actor
 from multitrack.services.queries import actor_detail, actor_summary, members_of, membership_view
@@ -103,6 +114,9 @@ def add(
     cameo: str | None = typer.Option(None, "--cameo", help="CAMEO actor code."),
     description: str | None = typer.Option(None, "--description"),
     source: str | None = typer.Option(None, "--source", help="Citation for this record."),
+    classification: str | None = ClassificationOption,
+    owner: str | None = OwnerOption,
+    releasable_to: str | None = ReleasableOption,
     fmt: Format = FormatOption,
 ) -> None:
     """Add an actor."""
@@ -117,12 +131,13 @@ def add(
         cameo_code=cameo,
         description=description,
         source=source,
+        **labels(classification, owner, releasable_to),
     )
     with session(ctx) as s:
         clash = [a for a in find_actors(s, name) if a.kind == kind]
         if clash:
             raise MultitrackError(f"actor {name!r} already exists ({clash[0].id})")
-        actor = apply_actor(Context.of(s), record)
+        actor = save(s, "actors", record)
         data = actor_summary(actor)
     if fmt is Format.json:
         print_json(data)
@@ -182,6 +197,9 @@ def membership_add(
     since: str | None = typer.Option(None, "--since", help="YYYY-MM-DD (or YYYY-MM, YYYY)"),
     until: str | None = typer.Option(None, "--until"),
     source: str | None = typer.Option(None, "--source"),
+    classification: str | None = ClassificationOption,
+    owner: str | None = OwnerOption,
+    releasable_to: str | None = ReleasableOption,
     fmt: Format = FormatOption,
 ) -> None:
     """Record that MEMBER belongs (or belonged) to ORGANISATION."""
@@ -193,9 +211,10 @@ def membership_add(
         since=since,
         until=until,
         source=source,
+        **labels(classification, owner, releasable_to),
     )
     with session(ctx) as s:
-        row = apply_membership(Context.of(s), record)
+        row = save(s, "memberships", record)
         s.flush()
         data = {"id": str(row.id)}
     if fmt is Format.json:

@@ -5,8 +5,19 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from multitrack.cli.context import Format, FormatOption, build, console, print_json, session
-from multitrack.exchange.apply import Context, apply_agreement, resolve_agreement
+from multitrack.cli.context import (
+    ClassificationOption,
+    Format,
+    FormatOption,
+    OwnerOption,
+    ReleasableOption,
+    build,
+    console,
+    labels,
+    print_json,
+    session,
+)
+from multitrack.exchange.apply import Context, resolve_agreement, save
 from multitrack.exchange.records import AgreementRecord
 from multitrack.services.queries import agreement_view, list_agreements
 
@@ -85,6 +96,9 @@ def add(
     sector: str | None = typer.Option(None, "--sector"),
     summary: str | None = typer.Option(None, "--summary"),
     source: str | None = typer.Option(None, "--source"),
+    classification: str | None = ClassificationOption,
+    owner: str | None = OwnerOption,
+    releasable_to: str | None = ReleasableOption,
     fmt: Format = FormatOption,
 ) -> None:
     """Add an agreement."""
@@ -100,9 +114,10 @@ def add(
         sector=sector,
         summary=summary,
         source=source,
+        **labels(classification, owner, releasable_to),
     )
     with session(ctx) as s:
-        row = apply_agreement(Context.of(s), record)
+        row = save(s, "agreements", record)
         data = {"id": str(row.id), "name": row.name}
     if fmt is Format.json:
         print_json(data)

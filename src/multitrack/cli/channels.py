@@ -8,13 +8,25 @@ import typer
 from rich.table import Table
 
 from multitrack.cli.brief import history_text
-from multitrack.cli.context import Format, FormatOption, build, console, print_json, session
+from multitrack.cli.context import (
+    ClassificationOption,
+    Format,
+    FormatOption,
+    OwnerOption,
+    ReleasableOption,
+    build,
+    console,
+    labels,
+    print_json,
+    session,
+)
 from multitrack.errors import MultitrackError
-from multitrack.exchange.apply import Context, apply_channel
+from multitrack.exchange.apply import save
 from multitrack.exchange.exporter import channel_record
 from multitrack.exchange.records import ChannelRecord
 from multitrack.services.brief import track_path
 from multitrack.services.queries import channel_view, get_channel, list_channels
+from multitrack.values import partial_date
 
 app = typer.Typer(
     help="Channels: standing lines of contact on a track, in a sector.", no_args_is_help=True
@@ -94,6 +106,9 @@ def add(
     started: str | None = typer.Option(None, "--started", help="YYYY-MM-DD (or YYYY-MM, YYYY)"),
     description: str | None = typer.Option(None, "--description"),
     source: str | None = typer.Option(None, "--source"),
+    classification: str | None = ClassificationOption,
+    owner: str | None = OwnerOption,
+    releasable_to: str | None = ReleasableOption,
     fmt: Format = FormatOption,
 ) -> None:
     """Add a channel."""
@@ -107,9 +122,10 @@ def add(
         participants=participant,
         description=description,
         source=source,
+        **labels(classification, owner, releasable_to),
     )
     with session(ctx) as s:
-        channel = apply_channel(Context.of(s), record)
+        channel = save(s, "channels", record)
         data = {"id": str(channel.id), "name": channel.name}
     if fmt is Format.json:
         print_json(data)
@@ -121,7 +137,9 @@ def add(
 def move(
     ctx: typer.Context,
     ref: str = typer.Argument(..., metavar="ID"),
-    on: str = typer.Option(date.today().isoformat(), "--date", help="When the change happened."),
+    on: str | None = typer.Option(
+        None, "--date", help="When the change happened (YYYY-MM-DD; default: today)."
+    ),
     track: str | None = typer.Option(None, "--track", help="The new track."),
     status: str | None = typer.Option(None, "--status", help="The new status."),
     note: str | None = typer.Option(None, "--note"),
@@ -130,6 +148,7 @@ def move(
     """Record a change of track or status in a channel's history (e.g. Track 2 → Track 1)."""
     if track is None and status is None:
         raise MultitrackError("give --track, --status or both")
+    on = partial_date(on or date.today().isoformat(), field="date")
     with session(ctx) as s:
         channel = get_channel(s, ref)
         data = channel_record(channel)
@@ -148,5 +167,5 @@ def move(
         )
         newest = max(data["history"], key=lambda h: h["date"])
         data["track"], data["status"] = newest["track"], newest["status"]
-        apply_channel(Context.of(s), build(ChannelRecord, **data))
+        save(s, "channels", build(ChannelRecord, **data))
     console.print(f"{data['name']}: track {data['track']}, {data['status']} (from {on})")

@@ -14,10 +14,13 @@ from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+from typer._click.exceptions import UsageError
 
 from multitrack.config import Settings
 from multitrack.errors import InvalidValueError, MultitrackError
 from multitrack.exchange.records import Item
+from multitrack.security.accounts import get_user, principal_for
+from multitrack.security.principal import LOCAL_ADMIN, Principal, system_context
 from multitrack.services.setup import is_current
 from multitrack.store import Store, open_store
 
@@ -38,9 +41,23 @@ FormatOption = typer.Option(
 class State:
     """Set by the root callback; commands open the store lazily through it."""
 
-    def __init__(self, db: str | None) -> None:
-        self.settings = Settings.resolve(db)
+    def __init__(
+        self, db: str | None, events_dir: str | None = None, as_user: str | None = None
+    ) -> None:
+        self.settings = Settings.resolve(db, events_dir)
+        self.as_user = as_user
         self._store: Store | None = None
+        self._principal: Principal | None = None
+
+    def principal(self) -> Principal:
+        """``--as USER``: that user's rights; otherwise the database's local administrator."""
+        if self._principal is None:
+            if self.as_user is None:
+                self._principal = LOCAL_ADMIN
+            else:
+                with self.store().session(system_context("cli-login")) as s:
+                    self._principal = principal_for(get_user(s, self.as_user))
+        return self._principal
 
     def store(self, *, require_current: bool = True) -> Store:
         if self._store is None:
@@ -67,7 +84,8 @@ def state(ctx: typer.Context) -> State:
 
 @contextmanager
 def session(ctx: typer.Context) -> Iterator[Session]:
-    with state(ctx).store().session() as s:
+    current = state(ctx)
+    with current.store().session(current.principal()) as s:
         yield s
 
 
@@ -92,6 +110,15 @@ def render_error(error: BaseException) -> int:
     raise error
 
 
+def render_usage_error(error: UsageError) -> int:
+    """One line on stderr for a misused command (missing option, bad choice ...)."""
+    hint = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
+    err_console.print(
+        f"[bold red]error:[/] {escape(error.format_message())}{escape(hint)}", soft_wrap=True
+    )
+    return error.exit_code
+
+
 def escape(text: str) -> str:
     from rich.markup import escape as rich_escape
 
@@ -110,3 +137,26 @@ def build(model: type[T], **values: object) -> T:
         field = ".".join(str(p) for p in first["loc"]) or "value"
         message = "missing value" if first["type"] == "missing" else str(first["msg"])
         raise InvalidValueError(field, message.removeprefix("Value error, ")) from None
+
+
+ClassificationOption = typer.Option(
+    None, "--classification", help="UNCLASSIFIED (default), RESTRICTED, CONFIDENTIAL, SECRET ..."
+)
+OwnerOption = typer.Option(None, "--owner", help="Owning organisation (default: yours).")
+ReleasableOption = typer.Option(
+    None,
+    "--releasable-to",
+    help="ORG[,ORG...] or 'all' (default: all for the local administrator, else only the owner).",
+)
+
+
+def labels(
+    classification: str | None, owner: str | None, releasable_to: str | None
+) -> dict[str, object]:
+    """The label fields of an exchange record from the ``add`` commands' options."""
+    released = (
+        None
+        if releasable_to is None
+        else [part.strip() for part in releasable_to.split(",") if part.strip()]
+    )
+    return {"classification": classification, "owner": owner, "releasable_to": released}

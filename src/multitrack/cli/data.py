@@ -95,7 +95,9 @@ def register(app: typer.Typer) -> None:
                     tasks[file] = bar.add_task(f"import {Path(file).name}", total=total)
                 bar.advance(tasks[file], step)
 
-            report = import_path(store, path, kind=kind, progress=tick)
+            report = import_path(
+                store, path, principal=state(ctx).principal(), kind=kind, progress=tick
+            )
         _report(report, f"imported {path}")
 
     @app.command()
@@ -105,6 +107,8 @@ def register(app: typer.Typer) -> None:
         fmt: ExportFormat = typer.Option(ExportFormat.jsonl, "--format", "-f"),
     ) -> None:
         """Export every entity kind to one file each (the format import reads)."""
-        counts = export_all(state(ctx).store(), out, fmt=fmt.value)
+        counts = export_all(
+            state(ctx).store(), out, fmt=fmt.value, principal=state(ctx).principal()
+        )
         for kind, count in counts.items():
             console.print(f"{out / f'{kind}.{fmt.value}'}: {count} records")

@@ -6,9 +6,20 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from multitrack.cli.context import Format, FormatOption, build, console, print_json, session
+from multitrack.cli.context import (
+    ClassificationOption,
+    Format,
+    FormatOption,
+    OwnerOption,
+    ReleasableOption,
+    build,
+    console,
+    labels,
+    print_json,
+    session,
+)
 from multitrack.errors import InvalidValueError
-from multitrack.exchange.apply import Context, apply_engagement
+from multitrack.exchange.apply import save
 from multitrack.exchange.records import EngagementRecord
 from multitrack.services.queries import engagement_view, list_engagements, open_follow_ups
 
@@ -68,6 +79,9 @@ def add(
     outcome: str | None = typer.Option(None, "--outcome"),
     follow_up: list[str] = typer.Option([], "--follow-up", help="ACTION@YYYY-MM-DD (repeatable)."),
     source: str | None = typer.Option(None, "--source"),
+    classification: str | None = ClassificationOption,
+    owner: str | None = OwnerOption,
+    releasable_to: str | None = ReleasableOption,
     fmt: Format = FormatOption,
 ) -> None:
     """Add an engagement to a channel."""
@@ -83,9 +97,10 @@ def add(
         outcome=outcome,
         follow_ups=[_follow_up(f) for f in follow_up],
         source=source,
+        **labels(classification, owner, releasable_to),
     )
     with session(ctx) as s:
-        row = apply_engagement(Context.of(s), record)
+        row = save(s, "engagements", record)
         data = {"id": str(row.id), "summary": row.summary}
     if fmt is Format.json:
         print_json(data)

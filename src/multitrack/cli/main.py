@@ -6,24 +6,43 @@ from typing import Any
 
 import typer
 from sqlalchemy.exc import SQLAlchemyError
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
 from multitrack import __version__
-from multitrack.cli import actors, agreements, brief, channels, data, engagements, objectives
+from multitrack.cli import (
+    accounts,
+    actors,
+    agreements,
+    brief,
+    channels,
+    data,
+    engagements,
+    objectives,
+)
+from multitrack.cli import events as events_cli
+from multitrack.cli import relations as relations_cli
 from multitrack.cli import taxonomy as taxonomy_cli
-from multitrack.cli.context import State, render_error
-from multitrack.config import DB_ENV
+from multitrack.cli.context import State, render_error, render_usage_error
+from multitrack.config import DB_ENV, EVENTS_DIR_ENV
 from multitrack.errors import MultitrackError
 
 
 class Root(TyperGroup):
-    """Turns the errors a user can cause into one line on stderr and a non-zero exit."""
+    """Turns the errors a user can cause into one line on stderr and a non-zero exit.
+
+    That includes the usage errors of subcommands (a missing option, a bad choice).
+    """
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (MultitrackError, SQLAlchemyError) as error:
             raise typer.Exit(render_error(error)) from None
+        except UsageError as error:
+            if isinstance(error, NoArgsIsHelpError):  # `multitrack actor`: typer prints help
+                raise
+            raise typer.Exit(render_usage_error(error)) from None
         finally:
             if isinstance(ctx.obj, State):
                 ctx.obj.close()
@@ -57,15 +76,30 @@ def root(
         "Default: a SQLite file in the user data directory.",
         show_envvar=True,
     ),
+    events_dir: str | None = typer.Option(
+        None,
+        "--events-dir",
+        envvar=EVENTS_DIR_ENV,
+        help="Event store folder. Default: events/ beside a SQLite database file, "
+        "or in the user data directory.",
+        show_envvar=True,
+    ),
+    as_user: str | None = typer.Option(
+        None,
+        "--as",
+        help="Run the command with this user's rights (default: the database's local "
+        "administrator).",
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version."
     ),
 ) -> None:
-    ctx.obj = State(db)
+    ctx.obj = State(db, events_dir, as_user)
 
 
 data.register(app)
 brief.register(app)
+relations_cli.register(app)
 app.add_typer(actors.app, name="actor")
 app.add_typer(actors.membership_app, name="membership")
 app.add_typer(channels.app, name="channel")
@@ -74,6 +108,11 @@ app.add_typer(engagements.followup_app, name="followup")
 app.add_typer(agreements.app, name="agreement")
 app.add_typer(objectives.app, name="objective")
 app.add_typer(taxonomy_cli.app, name="taxonomy")
+app.add_typer(accounts.org_app, name="org")
+app.add_typer(accounts.user_app, name="user")
+app.add_typer(accounts.token_app, name="token")
+app.add_typer(accounts.audit_app, name="audit")
+app.add_typer(events_cli.app, name="events")
 
 
 def run() -> None:

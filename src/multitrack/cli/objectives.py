@@ -5,8 +5,19 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from multitrack.cli.context import Format, FormatOption, build, console, print_json, session
-from multitrack.exchange.apply import Context, apply_objective
+from multitrack.cli.context import (
+    ClassificationOption,
+    Format,
+    FormatOption,
+    OwnerOption,
+    ReleasableOption,
+    build,
+    console,
+    labels,
+    print_json,
+    session,
+)
+from multitrack.exchange.apply import save
 from multitrack.exchange.exporter import objective_record
 from multitrack.exchange.records import ObjectiveRecord
 from multitrack.services.queries import list_objectives
@@ -50,6 +61,9 @@ def add(
         [], "--indicator", help="NAME or NAME=TARGET (repeatable)."
     ),
     source: str | None = typer.Option(None, "--source"),
+    classification: str | None = ClassificationOption,
+    owner: str | None = OwnerOption,
+    releasable_to: str | None = ReleasableOption,
     fmt: Format = FormatOption,
 ) -> None:
     """Add an objective."""
@@ -68,9 +82,10 @@ def add(
         target_date=target_date,
         indicators=indicators,
         source=source,
+        **labels(classification, owner, releasable_to),
     )
     with session(ctx) as s:
-        row = apply_objective(Context.of(s), record)
+        row = save(s, "objectives", record)
         data = {"id": str(row.id), "title": row.title}
     if fmt is Format.json:
         print_json(data)

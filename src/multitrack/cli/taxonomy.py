@@ -56,6 +56,9 @@ def add(
     term_id: str = typer.Argument(..., metavar="ID"),
     name: str = typer.Argument(...),
     parent: str | None = typer.Option(None, "--parent"),
+    sector: str | None = typer.Option(
+        None, "--sector", help="Engagement kinds: the sector it belongs to by default."
+    ),
     description: str | None = typer.Option(None, "--description"),
     source: str | None = typer.Option(None, "--source"),
 ) -> None:
@@ -67,6 +70,7 @@ def add(
             term_id=term_id,
             name=name,
             parent=parent,
+            sector=sector,
             description=description,
             source=source,
         )

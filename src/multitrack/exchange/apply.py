@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from multitrack.errors import AmbiguousError, InvalidValueError, NotFoundError
+from multitrack.exchange.exporter import snapshot
 from multitrack.exchange.records import (
     ActorRecord,
     AgreementRecord,
@@ -23,8 +24,10 @@ from multitrack.exchange.records import (
     EngagementRecord,
     HistoryItem,
     Item,
+    Labelled,
     MembershipRecord,
     ObjectiveRecord,
+    OrganisationRecord,
     TermRecord,
 )
 from multitrack.model import (
@@ -43,12 +46,16 @@ from multitrack.model import (
     Membership,
     Objective,
     Obligation,
+    Organisation,
 )
+from multitrack.security.accounts import add_organisation, get_organisation
+from multitrack.security.audit import append
+from multitrack.security.gate import principal_of
+from multitrack.security.labels import apply_labels
+from multitrack.security.principal import Principal
 from multitrack.services.actors import (
     actor_codes,
     country_of,
-    find_actors,
-    new_actor_id,
     resolve_actor,
     set_names,
 )
@@ -59,12 +66,35 @@ from multitrack.values import clean_uuid, derived_id, full_date, normalise_name
 
 @dataclass
 class Context:
+    """One import (or one command's change): the session, its principal, the taxonomy in force,
+    and what the record being applied looked like before (for the audit log)."""
+
     session: Session
     taxonomy: Taxonomy
+    principal: Principal
+    before: dict[str, Any] | None = None
+    kind: str = ""
 
     @classmethod
     def of(cls, session: Session) -> Context:
-        return cls(session=session, taxonomy=taxonomy_for(session))
+        return cls(session=session, taxonomy=taxonomy_for(session), principal=principal_of(session))
+
+    def key(self, given: str | None, kind: str, *parts: object) -> uuid.UUID:
+        """A record's id: the one given, or one derived from its natural key. A user's records
+        are keyed within their organisation, so they never collide with records they cannot
+        see."""
+        parsed = clean_uuid(given) if given else None
+        if parsed is not None:
+            return parsed
+        if self.principal.system:
+            return derived_id(kind, *parts)
+        return derived_id(kind, f"org:{self.principal.organisation_id}", *parts)
+
+    def load(self, model: type[Any], key: uuid.UUID) -> Any:
+        """The stored record with this id (if the principal sees it), noting how it was."""
+        row = self.session.get(model, key)
+        self.before = None if row is None else snapshot(self.session, self.kind, row)
+        return row
 
     def actor(self, ref: str, *, field: str) -> Actor:
         try:
@@ -74,6 +104,7 @@ class Context:
 
 
 def record_id(given: str | None, kind: str, *key: object) -> uuid.UUID:
+    """The id of a nested item: the one given, or one derived from its parent and place."""
     parsed = clean_uuid(given) if given else None
     return parsed if parsed is not None else derived_id(kind, *key)
 
@@ -108,6 +139,7 @@ def apply_term(ctx: Context, record: TermRecord) -> None:
         term_id=record.id,
         name=record.name,
         parent=record.parent,
+        sector=record.sector,
         description=record.description,
         source=record.source,
     )
@@ -121,19 +153,17 @@ def apply_actor(ctx: Context, record: ActorRecord) -> Actor:
     if record.kind == "state" and iso3 is None:
         raise InvalidValueError("iso3", "a state needs its ISO 3166 alpha-3 code")
     parent = ctx.actor(record.parent, field="parent") if record.parent else None
-    actor = _existing_actor(ctx, record, iso3=iso3, country=country, parent=parent)
+    if record.kind == "state" and iso3:
+        key = ctx.key(record.id, "actor", "state", iso3)
+    else:
+        parent_id = parent.id if parent else None
+        key = ctx.key(record.id, "actor", record.kind, record.name, country, parent_id)
+    actor: Actor | None = ctx.load(Actor, key)
+    if actor is None and iso3 is not None and record.id is None:
+        actor = ctx.session.scalars(select(Actor).where(Actor.iso3 == iso3)).first()
+        ctx.before = None if actor is None else snapshot(ctx.session, "actors", actor)
     if actor is None:
-        actor = Actor(
-            id=uuid.UUID(record.id)
-            if record.id
-            else new_actor_id(
-                kind=record.kind,
-                name=record.name,
-                iso3=iso3,
-                country=country,
-                parent_id=parent.id if parent else None,
-            )
-        )
+        actor = Actor(id=key)
         ctx.session.add(actor)
     actor.kind, actor.name, actor.iso3 = record.kind, record.name, iso3
     actor.cameo_code, actor.cow_code, actor.country = record.cameo_code, record.cow_code, country
@@ -144,34 +174,14 @@ def apply_actor(ctx: Context, record: ActorRecord) -> Actor:
     return actor
 
 
-def _existing_actor(
-    ctx: Context,
-    record: ActorRecord,
-    *,
-    iso3: str | None,
-    country: str | None,
-    parent: Actor | None,
-) -> Actor | None:
-    if record.id is not None:
-        return ctx.session.get(Actor, uuid.UUID(record.id))
-    if iso3 is not None:
-        found = ctx.session.scalars(select(Actor).where(Actor.iso3 == iso3)).first()
-        if found is not None:
-            return found
-    same = [a for a in find_actors(ctx.session, record.name) if a.kind == record.kind]
-    if record.kind == "state" or iso3:
-        same = []
-    return same[0] if len(same) == 1 else None
-
-
 def apply_membership(ctx: Context, record: MembershipRecord) -> Membership:
     member = ctx.actor(record.member, field="member")
     organisation = ctx.actor(record.organisation, field="organisation")
     ctx.taxonomy.membership_roles.validate(record.role, field="role")
     if record.until and record.since and record.until < record.since:
         raise InvalidValueError("until", f"{record.until} is before since {record.since}")
-    key = record_id(record.id, "membership", member.id, organisation.id, record.role, record.since)
-    row = ctx.session.get(Membership, key) or Membership(id=key)
+    key = ctx.key(record.id, "membership", member.id, organisation.id, record.role, record.since)
+    row = ctx.load(Membership, key) or Membership(id=key)
     row.member_id, row.organisation_id, row.role = member.id, organisation.id, record.role
     row.since, row.until, row.note, row.source = (
         record.since,
@@ -193,7 +203,7 @@ def apply_channel(ctx: Context, record: ChannelRecord) -> Channel:
     ]
     if len({a.id for a in actors}) < 2:
         raise InvalidValueError("participants", "a channel needs two or more distinct participants")
-    key = record_id(record.id, "channel", record.name, *sorted(str(a.id) for a in actors))
+    key = ctx.key(record.id, "channel", record.name, *sorted(str(a.id) for a in actors))
     history = list(record.history)
     for i, entry in enumerate(history):
         tax.tracks.validate(entry.track, field=f"history.{i}.track")
@@ -208,7 +218,7 @@ def apply_channel(ctx: Context, record: ChannelRecord) -> Channel:
             )
     elif record.started:
         history = [HistoryItem(date=record.started, track=record.track, status=record.status)]
-    channel = ctx.session.get(Channel, key) or Channel(id=key)
+    channel = ctx.load(Channel, key) or Channel(id=key)
     channel.name, channel.track, channel.sector = record.name, record.track, record.sector
     channel.status, channel.started = record.status, record.started
     channel.description, channel.source = record.description, record.source
@@ -269,8 +279,8 @@ def apply_engagement(ctx: Context, record: EngagementRecord) -> Engagement:
     actors = [
         ctx.actor(ref, field=f"participants.{i}") for i, ref in enumerate(record.participants)
     ]
-    key = record_id(record.id, "engagement", channel.id, record.kind, record.start, record.summary)
-    row = ctx.session.get(Engagement, key) or Engagement(id=key)
+    key = ctx.key(record.id, "engagement", channel.id, record.kind, record.start, record.summary)
+    row = ctx.load(Engagement, key) or Engagement(id=key)
     row.channel_id, row.kind, row.start, row.end = channel.id, record.kind, record.start, record.end
     row.place, row.summary, row.outcome, row.source = (
         record.place,
@@ -328,8 +338,8 @@ def apply_agreement(ctx: Context, record: AgreementRecord) -> Agreement:
     acting = [ctx.actor(a.actor, field=f"actions.{i}.actor") for i, a in enumerate(record.actions)]
     for i, action in enumerate(record.actions):
         tax.agreement_actions.validate(action.action, field=f"actions.{i}.action")
-    key = record_id(record.id, "agreement", record.name)
-    row = ctx.session.get(Agreement, key) or Agreement(id=key)
+    key = ctx.key(record.id, "agreement", record.name)
+    row = ctx.load(Agreement, key) or Agreement(id=key)
     row.name, row.kind, row.status, row.adopted, row.in_force = (
         record.name,
         record.kind,
@@ -386,8 +396,8 @@ def apply_objective(ctx: Context, record: ObjectiveRecord) -> Objective:
     agreement = (
         resolve_agreement(ctx, record.agreement, field="agreement") if record.agreement else None
     )
-    key = record_id(record.id, "objective", record.title)
-    row = ctx.session.get(Objective, key) or Objective(id=key)
+    key = ctx.key(record.id, "objective", record.title)
+    row = ctx.load(Objective, key) or Objective(id=key)
     row.title, row.description, row.sector, row.source = (
         record.title,
         record.description,
@@ -439,7 +449,17 @@ def apply_objective(ctx: Context, record: ObjectiveRecord) -> Objective:
     return row
 
 
-APPLY: dict[str, Callable[[Context, Any], object]] = {
+def apply_organisation(ctx: Context, record: OrganisationRecord) -> Organisation:
+    """Organisations named by labels: existing ones are kept; only the local administrator
+    may add new ones."""
+    found = get_organisation(ctx.session, record.name, missing_ok=True)
+    if found is not None:
+        return found
+    return add_organisation(ctx.session, record.name, description=record.description)
+
+
+APPLY: dict[str, Callable[[Context, Any], Any]] = {
+    "organisations": apply_organisation,
     "terms": apply_term,
     "actors": apply_actor,
     "memberships": apply_membership,
@@ -451,4 +471,35 @@ APPLY: dict[str, Callable[[Context, Any], object]] = {
 
 
 def apply_record(ctx: Context, kind: str, record: Item) -> object:
-    return APPLY[kind](ctx, record)
+    """Apply one record for the context's principal: checks, labels, and an audit entry when
+    anything changed."""
+    ctx.principal.require_write()
+    ctx.kind, ctx.before = kind, None
+    row: Any = APPLY[kind](ctx, record)
+    if not isinstance(record, Labelled):
+        return row
+    apply_labels(
+        ctx.session,
+        row,
+        is_new=ctx.before is None,
+        classification=record.classification,
+        owner=record.owner,
+        releasable_to=record.releasable_to,
+    )
+    ctx.session.flush()
+    after = snapshot(ctx.session, kind, row)
+    if after != ctx.before:
+        append(
+            ctx.session,
+            action="create" if ctx.before is None else "update",
+            entity=kind,
+            entity_id=str(row.id),
+            before=ctx.before,
+            after=after,
+        )
+    return row
+
+
+def save(session: Session, kind: str, record: Item) -> Any:
+    """Apply one record on its own (the ``add`` commands, forms, the API)."""
+    return apply_record(Context.of(session), kind, record)

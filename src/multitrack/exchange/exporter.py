@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from multitrack.exchange.reader import list_fields
+from multitrack.exchange.reader import columns_of, list_fields
 from multitrack.exchange.records import KINDS, RECORDS
 from multitrack.model import (
     Actor,
@@ -21,7 +22,11 @@ from multitrack.model import (
     Engagement,
     Membership,
     Objective,
+    Organisation,
 )
+from multitrack.security.audit import append
+from multitrack.security.labels import labels_of, organisation_names, releases_of
+from multitrack.security.principal import Principal
 from multitrack.store import Store
 
 
@@ -174,12 +179,21 @@ def term_record(row: CustomTerm) -> dict[str, Any]:
         "id": row.term_id,
         "name": row.name,
         "parent": row.parent,
+        "sector": row.sector,
         "description": row.description,
         "source": row.source,
     }
 
 
+def organisation_record(row: Organisation) -> dict[str, Any]:
+    return {"name": row.name, "description": row.description}
+
+
 _SOURCES: dict[str, tuple[Callable[[Session], Iterator[Any]], Callable[[Any], dict[str, Any]]]] = {
+    "organisations": (
+        lambda s: iter(s.scalars(select(Organisation).order_by(Organisation.name))),
+        organisation_record,
+    ),
     "terms": (
         lambda s: iter(
             s.scalars(select(CustomTerm).order_by(CustomTerm.vocabulary, CustomTerm.term_id))
@@ -207,23 +221,41 @@ _SOURCES: dict[str, tuple[Callable[[Session], Iterator[Any]], Callable[[Any], di
 }
 
 
+UNLABELLED = frozenset({"organisations", "terms"})
+
+
 def records_of(session: Session, kind: str) -> Iterator[dict[str, Any]]:
+    """Every record of a kind the session's principal may see, with its labels."""
     query, convert = _SOURCES[kind]
-    for row in query(session):
-        yield convert(row)
+    rows = list(query(session))
+    if kind in UNLABELLED:
+        yield from (convert(row) for row in rows)
+        return
+    names = organisation_names(session)
+    releases = releases_of(session, [row.id for row in rows if not row.releasable_to_all])
+    for row in rows:
+        yield {**convert(row), **labels_of(session, row, releases=releases, names=names)}
 
 
-def export_all(store: Store, out: Path, *, fmt: str) -> dict[str, int]:
-    """Write one file per kind into ``out``; returns the number of records per kind."""
+def snapshot(session: Session, kind: str, row: Any) -> dict[str, Any]:
+    """One record as export writes it (what the audit log hashes before and after a change)."""
+    if kind in UNLABELLED:
+        return _SOURCES[kind][1](row)
+    return {**_SOURCES[kind][1](row), **labels_of(session, row)}
+
+
+def export_all(store: Store, out: Path, *, fmt: str, principal: Principal) -> dict[str, int]:
+    """Write one file per kind into ``out``: only what ``principal`` may see, with labels."""
     out.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
-    with store.session() as session:
+    with store.session(principal) as session:
         for kind in KINDS:
             target = out / f"{kind}.{fmt}"
             rows = records_of(session, kind)
             counts[kind] = (
                 write_jsonl(target, rows) if fmt == "jsonl" else write_csv(target, kind, rows)
             )
+        append(session, action="export", detail={"format": fmt, "counts": counts})
     return counts
 
 
@@ -238,21 +270,31 @@ def write_jsonl(path: Path, rows: Iterator[dict[str, Any]]) -> int:
 
 def write_csv(path: Path, kind: str, rows: Iterator[dict[str, Any]]) -> int:
     model = RECORDS[kind]
-    columns = list(model.model_fields)
+    columns = columns_of(model)
     structured = list_fields(model)
     count = 0
+    # Rows end in "\n", but a cell holding "\r" must be quoted too: csv quotes only the
+    # characters of its line terminator, so each row is written with "\r\n" and then cut.
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def line(cells: list[str]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(cells)
+        return buffer.getvalue()[:-2] + "\n"
+
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(columns)
+        handle.write(line(columns))
         for row in rows:
-            writer.writerow([_cell(row.get(c), c in structured) for c in columns])
+            handle.write(line([_cell(row.get(c), c in structured) for c in columns]))
             count += 1
     return count
 
 
 def _cell(value: Any, structured: bool) -> str:
     if structured:
-        return json.dumps(value if value is not None else [], ensure_ascii=False)
+        return "" if value is None else json.dumps(value, ensure_ascii=False)
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.exc import DataError, IntegrityError
+
 from multitrack.errors import (
     AmbiguousError,
     ImportFileError,
@@ -18,6 +20,8 @@ from multitrack.errors import (
 from multitrack.exchange.apply import Context, apply_record
 from multitrack.exchange.reader import Row, guess_format, guess_kind, read_records
 from multitrack.exchange.records import KINDS
+from multitrack.security.audit import append
+from multitrack.security.principal import Principal
 from multitrack.store import Store
 
 Progress = Callable[[str, int, int], None]
@@ -53,21 +57,32 @@ def files_to_import(path: Path, kind: str | None) -> list[tuple[Path, str]]:
 
 
 def import_path(
-    store: Store, path: Path, *, kind: str | None = None, progress: Progress | None = None
+    store: Store,
+    path: Path,
+    *,
+    principal: Principal,
+    kind: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Read every file first, then apply all of them in one transaction.
+    """Read every file first, then apply all of them in one transaction, for ``principal``.
 
     Any problem in any file raises :class:`ImportFileError` (file, line, field) and leaves the
     database exactly as it was.
     """
+    principal.require_write()
     plan = [(p, k, read_records(p, kind=k)) for p, k in files_to_import(path, kind)]
     report = ImportReport()
-    with store.session() as session:
+    with store.session(principal) as session:
         ctx = Context.of(session)
         for file_path, file_kind, rows in plan:
             _apply_file(ctx, file_path, file_kind, rows, progress)
             report.counts[file_kind] += len(rows)
             report.files.append(str(file_path))
+        append(
+            session,
+            action="import",
+            detail={"files": [Path(f).name for f in report.files], "counts": report.counts},
+        )
     return report
 
 
@@ -86,6 +101,11 @@ def _apply_file(
                 continue
             except MultitrackError as error:
                 raise ImportFileError(str(path), [Problem(row.line, None, str(error))]) from None
+            except (DataError, IntegrityError) as error:  # a value this database cannot keep
+                reason = str(error.orig or error).splitlines()[0]
+                raise ImportFileError(
+                    str(path), [Problem(row.line, None, f"the database refused it: {reason}")]
+                ) from None
             if progress:
                 progress(str(path), 1, len(rows))
         # Actors may name a parent defined further down the same file: retry while that helps.

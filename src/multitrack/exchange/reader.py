@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,11 +45,22 @@ def guess_format(path: Path) -> str | None:
 
 
 def list_fields(model: type[Item]) -> set[str]:
-    return {
-        name
-        for name, info in model.model_fields.items()
-        if typing.get_origin(info.annotation) is list
-    }
+    return {name for name, info in model.model_fields.items() if _is_list(info.annotation)}
+
+
+def _is_list(annotation: object) -> bool:
+    if typing.get_origin(annotation) is list:
+        return True
+    return any(typing.get_origin(arg) is list for arg in typing.get_args(annotation))
+
+
+LABEL_FIELDS = ("classification", "owner", "releasable_to")
+
+
+def columns_of(model: type[Item]) -> list[str]:
+    """A kind's columns in file order: its own fields, then the labels."""
+    own = [name for name in model.model_fields if name not in LABEL_FIELDS]
+    return own + [name for name in LABEL_FIELDS if name in model.model_fields]
 
 
 def required_fields(model: type[Item]) -> list[str]:
@@ -106,20 +118,32 @@ def _message(detail: Any) -> str:
     return message.removeprefix("Value error, ")
 
 
+#: What ends a line of JSON Lines. Not str.splitlines(): it also splits at U+2028, U+0085 and
+#: other characters that JSON (and the exporter) leave unescaped inside strings.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _json(text: str) -> tuple[Any, str | None]:
+    """The value of a JSON text, or why it is not one (never raises)."""
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as error:
+        return None, f"{error.msg} at column {error.colno}"
+    except RecursionError:
+        return None, "nested too deep"
+    except ValueError as error:  # such as an integer of more than 4300 digits
+        return None, str(error).split(";")[0]
+
+
 def _jsonl_items(text: str, problems: list[Problem]) -> list[tuple[int, Any]]:
     items: list[tuple[int, Any]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         if not line.strip():
             continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
+        data, error = _json(line)
+        if error is not None:
             problems.append(
-                Problem(
-                    number,
-                    None,
-                    f"not valid JSON ({error.msg} at column {error.colno}); is the line truncated?",
-                )
+                Problem(number, None, f"not valid JSON ({error}); is the line truncated?")
             )
             continue
         if not isinstance(data, dict):
@@ -183,17 +207,16 @@ def _csv_items(text: str, model: type[Item], problems: list[Problem]) -> list[tu
                 parsed = _structured(value, name, line, problems)
                 if parsed is not None:
                     data[name] = parsed
-            else:
-                data[name] = value
+            else:  # as in JSON: the record model strips it (str.strip() strips more)
+                data[name] = cell
         items.append((line, data))
     return items
 
 
 def _structured(value: str, name: str, line: int, problems: list[Problem]) -> Any:
     if value.startswith(("[", "{")):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError as error:
-            problems.append(Problem(line, name, f"not valid JSON in the cell ({error.msg})"))
-            return None
+        data, error = _json(value)
+        if error is not None:
+            problems.append(Problem(line, name, f"not valid JSON in the cell ({error})"))
+        return data
     return [part.strip() for part in value.split(";") if part.strip()]

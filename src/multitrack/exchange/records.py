@@ -9,9 +9,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from multitrack.values import clean_full_date, clean_partial_date, clean_uuid
+
+ALIAS_LENGTH = 300  # the longest name or alias the store keeps
 
 
 def _partial(value: str) -> str:
@@ -48,15 +58,41 @@ def _nonempty(value: str) -> str:
     return value
 
 
+def _alias(value: str) -> str:
+    if len(value) > ALIAS_LENGTH:
+        raise ValueError(f"must have at most {ALIAS_LENGTH} characters")
+    return value
+
+
 PartialDate = Annotated[str, AfterValidator(_partial)]
 FullDate = Annotated[str, AfterValidator(_full)]
 Id = Annotated[str, AfterValidator(_uuid)]
 Name = Annotated[str, BeforeValidator(_text), AfterValidator(_nonempty)]
 Ref = Annotated[str, BeforeValidator(_text), AfterValidator(_nonempty)]
+Alias = Annotated[str, BeforeValidator(_text), AfterValidator(_nonempty), AfterValidator(_alias)]
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 class Item(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # No NaN or infinity: SQLite stores NaN as NULL, and neither is a measurement.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """PostgreSQL cannot store U+0000 in text: refuse it on every backend alike."""
+        if _has_nul(value):
+            raise ValueError("contains a NUL character (U+0000)")
+        return value
 
     @model_validator(mode="before")
     @classmethod
@@ -67,21 +103,33 @@ class Item(BaseModel):
         return data
 
 
-class ActorRecord(Item):
+class Labelled(Item):
+    """The labels every top-level record carries (see docs/security.md).
+
+    Left out, they keep a record's current labels, or take the defaults for a new one.
+    ``releasable_to`` is ``["all"]`` or the names of the organisations it is released to.
+    """
+
+    classification: str | None = None
+    owner: str | None = None
+    releasable_to: list[Name] | None = None
+
+
+class ActorRecord(Labelled):
     id: Id | None = None
     kind: Name
-    name: Name
-    aliases: list[Name] = Field(default_factory=list)
+    name: Name = Field(max_length=ALIAS_LENGTH)
+    aliases: list[Alias] = Field(default_factory=list)
     iso3: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    cameo_code: str | None = None
-    cow_code: int | None = None
+    cameo_code: str | None = Field(default=None, max_length=20)
+    cow_code: int | None = Field(default=None, ge=0, le=2**31 - 1)
     country: str | None = None
     parent: Ref | None = None
     description: str | None = None
     source: str | None = None
 
 
-class MembershipRecord(Item):
+class MembershipRecord(Labelled):
     id: Id | None = None
     member: Ref
     organisation: Ref
@@ -94,7 +142,7 @@ class MembershipRecord(Item):
 
 class ParticipantItem(Item):
     actor: Ref
-    role: str | None = None
+    role: str | None = Field(default=None, max_length=100)
 
 
 class HistoryItem(Item):
@@ -113,9 +161,9 @@ def _participant(value: Any) -> Any:
 Participant = Annotated[ParticipantItem, BeforeValidator(_participant)]
 
 
-class ChannelRecord(Item):
+class ChannelRecord(Labelled):
     id: Id | None = None
-    name: Name
+    name: Name = Field(max_length=300)
     track: Name
     sector: Name
     status: Name = "active"
@@ -133,13 +181,13 @@ class FollowUpItem(Item):
     done: bool = False
 
 
-class EngagementRecord(Item):
+class EngagementRecord(Labelled):
     id: Id | None = None
     channel: Ref
     kind: Name
     start: PartialDate
     end: PartialDate | None = None
-    place: str | None = None
+    place: str | None = Field(default=None, max_length=300)
     participants: list[Ref] = Field(default_factory=list)
     summary: Name
     outcome: str | None = None
@@ -155,9 +203,9 @@ class ActionItem(Item):
     note: str | None = None
 
 
-class AgreementRecord(Item):
+class AgreementRecord(Labelled):
     id: Id | None = None
-    name: Name
+    name: Name = Field(max_length=400)
     kind: Name
     status: Name
     adopted: PartialDate | None = None
@@ -181,16 +229,16 @@ class MeasurementItem(Item):
 
 class IndicatorItem(Item):
     id: Id | None = None
-    name: Name
-    unit: str | None = None
+    name: Name = Field(max_length=400)
+    unit: str | None = Field(default=None, max_length=60)
     baseline: float | None = None
     target: float | None = None
     measurements: list[MeasurementItem] = Field(default_factory=list)
 
 
-class ObjectiveRecord(Item):
+class ObjectiveRecord(Labelled):
     id: Id | None = None
-    title: Name
+    title: Name = Field(max_length=400)
     description: str | None = None
     sector: str | None = None
     actor: Ref | None = None
@@ -203,15 +251,24 @@ class ObjectiveRecord(Item):
 
 class TermRecord(Item):
     vocabulary: Name
-    id: Name
-    name: Name
+    id: Name = Field(max_length=60)
+    name: Name = Field(max_length=200)
     parent: str | None = None
+    sector: str | None = None
     description: str | None = None
     source: str | None = None
 
 
+class OrganisationRecord(Item):
+    """An organisation that owns or receives records (its keys travel separately)."""
+
+    name: Name = Field(max_length=200)
+    description: str | None = None
+
+
 #: The kinds of file, in the order a directory is imported (references point backwards).
 RECORDS: dict[str, type[Item]] = {
+    "organisations": OrganisationRecord,
     "terms": TermRecord,
     "actors": ActorRecord,
     "memberships": MembershipRecord,

@@ -1,7 +1,9 @@
 """SQLAlchemy tables of the registry, one module per concept."""
 
+from multitrack.model.accounts import ApiToken, Organisation, Release, Setting, User
 from multitrack.model.actors import Actor, ActorAlias, Membership
 from multitrack.model.agreements import Agreement, AgreementAction, AgreementParty, Obligation
+from multitrack.model.audit import AuditEntry
 from multitrack.model.base import Base
 from multitrack.model.channels import Channel, ChannelChange, ChannelParticipant
 from multitrack.model.engagements import Engagement, EngagementParticipant, FollowUp
@@ -14,6 +16,8 @@ __all__ = [
     "Agreement",
     "AgreementAction",
     "AgreementParty",
+    "ApiToken",
+    "AuditEntry",
     "Base",
     "Channel",
     "ChannelChange",
@@ -27,4 +31,8 @@ __all__ = [
     "Membership",
     "Objective",
     "Obligation",
+    "Organisation",
+    "Release",
+    "Setting",
+    "User",
 ]

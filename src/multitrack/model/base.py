@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, String, Text, Uuid
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, MetaData, String, Text, Uuid, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -30,10 +30,23 @@ class Base(DeclarativeBase):
 
 
 class Record:
-    """Columns shared by every top-level registry record: a stable UUID and a citation."""
+    """Columns shared by every top-level registry record: a stable UUID, a citation, labels.
+
+    The labels decide who sees the record (see :mod:`multitrack.security.gate`): a rank of
+    classification, an owner organisation (none for records of the installation itself, such as
+    the countries and the demo world), and whether it is released to everyone; otherwise the
+    ``release`` table lists the organisations it is released to.
+    """
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     source: Mapped[str | None] = mapped_column(Text, default=None)
+    classification: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    owner_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("organisation.id", ondelete="RESTRICT"), default=None, index=True
+    )
+    #: Fails closed in Python (a record made outside the labelled paths is released to no one);
+    #: the server default releases rows that existed before labels did, as they were.
+    releasable_to_all: Mapped[bool] = mapped_column(Boolean, default=False, server_default=true())
 
 
 class Timestamps:

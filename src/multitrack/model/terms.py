@@ -15,5 +15,7 @@ class CustomTerm(Base):
     term_id: Mapped[str] = mapped_column(String(60), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     parent: Mapped[str | None] = mapped_column(String(60), default=None)
+    #: For an engagement kind: the sector it belongs to by default (else its parent's).
+    sector: Mapped[str | None] = mapped_column(String(60), default=None)
     description: Mapped[str | None] = mapped_column(Text, default=None)
     source: Mapped[str | None] = mapped_column(Text, default=None)

@@ -31,7 +31,7 @@ def resolve_actor(session: Session, ref: str) -> Actor:
 
 def find_actors(session: Session, ref: str) -> list[Actor]:
     text = ref.strip()
-    if not text:
+    if not text or "\x00" in text:  # no name holds NUL (PostgreSQL refuses it in a query)
         return []
     as_id = clean_uuid(text)
     if as_id is not None:
@@ -138,6 +138,7 @@ def state_actor(country: Country) -> Actor:
             else "State or territory (not a UN member state)"
         ),
         source="country_converter (ISO 3166); CAMEO country codes; COW State System v2016",
+        releasable_to_all=True,
     )
     aliases = [country.official_name] if country.official_name else []
     set_names(actor, aliases=aliases, codes=actor_codes(actor))

@@ -94,6 +94,7 @@ _FILLER = frozenset(
         "bolivarian",
         "independent",
         "america",
+        "coast",  # "Ivory Coast": country_converter's pattern covers only "Ivory"
         "great",
         "united",
     ]

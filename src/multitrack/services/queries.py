@@ -212,7 +212,8 @@ def list_engagements(
     if since:
         query = query.where(Engagement.start >= partial_date(since, field="since"))
     if until:
-        query = query.where(Engagement.start <= partial_date(until, field="until"))
+        # "1993" or "1993-05" as an upper bound includes every date within that year or month
+        query = query.where(Engagement.start <= partial_date(until, field="until") + "-99")
     if limit:
         query = query.limit(limit)
     return session.scalars(query).all()

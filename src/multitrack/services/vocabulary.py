@@ -9,6 +9,9 @@ from multitrack.errors import InvalidValueError
 from multitrack.model import CustomTerm
 from multitrack.taxonomy import EXTENSIBLE, Taxonomy, Term, load_taxonomy
 
+#: The source shown for an organisation's own term recorded without one.
+OWN_TERM_SOURCE = "the organisation's own term"
+
 
 def taxonomy_for(session: Session) -> Taxonomy:
     terms = session.scalars(
@@ -22,9 +25,12 @@ def taxonomy_for(session: Session) -> Taxonomy:
             vocabulary=t.vocabulary,
             id=t.term_id,
             name=t.name,
-            description=t.description or "",
-            source=t.source or "",
+            # The taxonomy checks want every term described and sourced; both are optional for
+            # an organisation's own terms (`taxonomy add`, the `terms` exchange file).
+            description=t.description or t.name,
+            source=t.source or OWN_TERM_SOURCE,
             parent=t.parent,
+            extra={"sector": t.sector} if t.sector else {},
         )
         for t in terms
     )
@@ -39,6 +45,7 @@ def add_term(
     parent: str | None = None,
     description: str | None = None,
     source: str | None = None,
+    sector: str | None = None,
 ) -> CustomTerm:
     """Add (or update) one of the organisation's own sectors or engagement kinds."""
     if vocabulary not in EXTENSIBLE:
@@ -53,6 +60,7 @@ def add_term(
         term = CustomTerm(vocabulary=vocabulary, term_id=term_id, name=name)
         session.add(term)
     term.name, term.parent, term.description, term.source = name, parent, description, source
+    term.sector = sector
     session.flush()
     taxonomy_for(session)  # refuses a dangling parent or a cycle before anything is committed
     return term

@@ -12,7 +12,12 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from multitrack.config import default_state_dir
 from multitrack.errors import MultitrackError
+from multitrack.security.audit import AUDIT_HEAD_KEY, Checkpoints
+from multitrack.security.gate import PRINCIPAL_KEY
+from multitrack.security.gate import install as install_gate
+from multitrack.security.principal import NoPrincipalError, Principal
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -49,24 +54,47 @@ def make_engine(url: str) -> Engine:
     )
 
 
+class GatedSession(Session):
+    """The registry's sessions: every ORM statement passes the visibility gate."""
+
+
+install_gate(GatedSession)
+
+
 @dataclass
 class Store:
-    """One registry database: its engine and a session factory."""
+    """One registry database: its engine, a session factory, and where its audit head is kept."""
 
     url: str
     engine: Engine
-    sessions: sessionmaker[Session]
+    sessions: sessionmaker[GatedSession]
+    state_dir: Path
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A unit of work: committed when the block ends, rolled back whole on any error."""
+    def session(self, principal: Principal) -> Iterator[Session]:
+        """A unit of work on behalf of ``principal``: committed when the block ends, rolled
+        back whole on any error. There is no default principal: reads without one fail."""
+        if not isinstance(principal, Principal):
+            raise NoPrincipalError("a session needs the principal it acts for")
         with self.sessions.begin() as session:
+            session.info[PRINCIPAL_KEY] = principal
             yield session
+            head = session.info.get(AUDIT_HEAD_KEY)
+        if head is not None:
+            self.checkpoints().write(*head)
+
+    def checkpoints(self) -> Checkpoints:
+        return Checkpoints(self.state_dir, self.url)
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def open_store(url: str) -> Store:
+def open_store(url: str, *, state_dir: Path | None = None) -> Store:
     engine = make_engine(url)
-    return Store(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+    return Store(
+        url=url,
+        engine=engine,
+        sessions=sessionmaker(engine, class_=GatedSession, expire_on_commit=False),
+        state_dir=state_dir or default_state_dir(),
+    )

@@ -1,0 +1,108 @@
+"""``multitrack events``: ingest open event data files and list the stored datasets."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from multitrack.cli.context import Format, FormatOption, console, err_console, print_json, state
+from multitrack.events.catalogue import datasets as list_datasets
+from multitrack.events.formats import FORMATS
+from multitrack.events.ingest import FileReport, ingest
+
+app = typer.Typer(
+    help="Open event data (GDELT, ICEWS, ACLED, POLECAT): ingest files, list datasets.",
+    no_args_is_help=True,
+)
+
+EventFormatName = StrEnum(  # type: ignore[misc]
+    "EventFormatName", {name: name for name in FORMATS}
+)
+
+
+@app.command("ingest")
+def ingest_command(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., help="Event files: plain, .gz or .zip."),
+    fmt: EventFormatName | None = typer.Option(
+        None, "--format", help="The files' format; recognised from the first lines when omitted."
+    ),
+) -> None:
+    """Ingest event files into the event store; prints rows read / stored / duplicate / quarantined.
+
+    Exits non-zero when a file is refused (a column layout that does not match its codebook).
+    """
+    events_dir = state(ctx).settings.events_dir
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(name: str, fraction: float) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=1.0)
+            bar.update(tasks[name], completed=fraction)
+
+        reports = ingest(
+            paths, events_dir=events_dir, fmt=fmt.value if fmt else None, progress=progress
+        )
+    console.print(_table(reports))
+    refused = [r for r in reports if not r.ok]
+    for report in refused:
+        err_console.print(f"[bold red]refused:[/] {report.refused}", soft_wrap=True, markup=True)
+    if refused:
+        raise typer.Exit(2)
+
+
+def _table(reports: list[FileReport]) -> Table:
+    table = Table(title="ingested")
+    for column in ("file", "dataset", "read", "stored", "duplicate", "quarantined", "quarantine"):
+        table.add_column(column, justify="right" if column not in ("file", "dataset") else "left")
+    for r in reports:
+        if not r.ok:
+            table.add_row(Path(r.path).name, "[red]refused[/]", "", "", "", "", "")
+            continue
+        table.add_row(
+            Path(r.path).name,
+            r.dataset or "",
+            f"{r.rows_read:,}",
+            f"{r.rows_stored:,}",
+            f"{r.rows_duplicate:,}",
+            f"{r.rows_quarantined:,}",
+            r.quarantine or "",
+        )
+    return table
+
+
+@app.command("datasets")
+def datasets_command(ctx: typer.Context, output: Format = FormatOption) -> None:
+    """List the stored datasets: coverage, rows, files, coding scheme and fallback share."""
+    infos = list_datasets(state(ctx).settings.events_dir)
+    if output is Format.json:
+        print_json([info.to_json() for info in infos])
+        return
+    table = Table(title="event datasets")
+    for column in ("dataset", "scheme", "synthetic", "from", "to", "rows", "files", "fallback"):
+        table.add_column(column)
+    for info in infos:
+        share = "" if info.fallback_share is None else f"{info.fallback_share:.1%}"
+        table.add_row(
+            info.name,
+            info.scheme or "",
+            "yes" if info.synthetic else "no",
+            str(info.first_date or ""),
+            str(info.last_date or ""),
+            f"{info.rows:,}",
+            str(len(info.files)),
+            share,
+        )
+    console.print(table)

@@ -1,0 +1,329 @@
+"""One file through DuckDB: stage, number the lines, dedupe, write, account (see ``ingest``)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from multitrack.errors import LayoutError, MultitrackError
+from multitrack.events import reference
+from multitrack.events.formats import EventFormat, Layout
+from multitrack.events.inputs import Prepared
+from multitrack.events.store import MEMORY_LIMIT, EventStore
+
+#: Read as NULL only where DuckDB pads a short line; empty fields stay '' (then NULL by nullif).
+_PAD = "\x1e\x1f\x1e"
+_LAYOUT_ERRORS = ("TOO MANY COLUMNS", "MISSING COLUMNS")
+
+
+class IngestError(MultitrackError):
+    """Ingest could not account for every row of a file: nothing was written."""
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What happened to one file. ``refused`` holds the message when it was refused whole."""
+
+    path: str
+    dataset: str | None = None
+    format: str | None = None
+    rows_read: int = 0
+    rows_stored: int = 0
+    rows_duplicate: int = 0
+    rows_quarantined: int = 0
+    quarantine: str | None = None
+    sha256: str | None = None
+    seconds: float = 0.0
+    refused: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.refused is None
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+class FilePipeline:
+    """One file through DuckDB: stage, number lines, dedupe, write, account."""
+
+    def __init__(
+        self,
+        prepared: Prepared,
+        fmt: EventFormat,
+        layout: Layout,
+        dataset: str,
+        store: EventStore,
+        work: Path,
+    ) -> None:
+        self.p = prepared
+        self.fmt = fmt
+        self.layout = fmt.read_layout(layout)
+        self.dataset = dataset
+        self.store = store
+        self.work = work
+        self.stage_file = _literal(str(work / "stage.parquet"))
+        self.stage = (
+            f"(SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS k "
+            f"FROM read_parquet({self.stage_file}, file_row_number = true))"
+        )
+        self.scan = prepared.scan
+        self.con = self._connect()
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect()
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        con.execute(f"SET temp_directory = {_literal(str(self.work / 'spill'))}")
+        reference.register(con)
+        return con
+
+    def run(self, tell: Callable[[float], None]) -> FileReport:
+        try:
+            return self._run(tell)
+        finally:
+            self.con.close()
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    def _read_csv(self) -> str:
+        columns = ", ".join(f"{_literal(c)}: 'VARCHAR'" for c in self.layout.columns)
+        quote = _literal(self.fmt.quote)
+        return (
+            f"read_csv({_literal(str(self.p.path))}, delim = {_literal(self.fmt.delimiter)}, "
+            f"header = {str(self.fmt.header).lower()}, quote = {quote}, escape = {quote}, "
+            f"comment = '', null_padding = true, nullstr = {_literal(_PAD)}, "
+            f"auto_detect = false, store_rejects = true, rejects_table = 'rejects', "
+            f"rejects_scan = 'reject_scans', columns = {{{columns}}})"
+        )
+
+    def _stage(self) -> None:
+        """Parse and project; the row order of the file is kept (insertion order preserved), so
+        the staged file's row number is the ordinal ``k`` (no window function: it would
+        serialise the parallel CSV scan)."""
+        self.con.execute(
+            f"COPY (SELECT {self.fmt.select(self.layout)} FROM {self._read_csv()} src) "
+            f"TO {self.stage_file} (FORMAT parquet, COMPRESSION zstd)"
+        )
+
+    def _stage_checked(self) -> None:
+        """Stage; if the file holds carriage returns, stage again from a cleaned copy."""
+        failure: duckdb.Error | None = None
+        try:
+            self._stage()
+        except duckdb.Error as error:
+            failure = error
+        self.scan = self.p.wait()
+        if self.scan.found_cr and self.p.path == self.p.source:
+            self.con.close()
+            self.p.clean_copy(self.work)
+            self.scan = self.p.scan
+            self.con = self._connect()
+            self._stage()
+        elif failure is not None:
+            raise IngestError(f"{self.p.source}: DuckDB could not read the file: {failure}")
+
+    def _skipped(self) -> int:
+        """Lines that are not rows: header, blank, stray CR, rejected. Returns rejected count."""
+        con = self.con
+        con.execute(
+            "CREATE TEMP TABLE rejected AS SELECT line, min(error_type) AS error_type, "
+            "min(error_message) AS message, min(csv_line) AS text FROM rejects GROUP BY line"
+        )
+        con.execute(
+            "CREATE TEMP TABLE blank_lines AS SELECT unnest(?::BIGINT[]) AS line",
+            [self.scan.blank],
+        )
+        con.execute(
+            "CREATE TEMP TABLE stray_lines AS SELECT unnest(?::BIGINT[]) AS line, "
+            "unnest(?::VARCHAR[]) AS text",
+            [[n for n, _ in self.scan.stray_cr], [t for _, t in self.scan.stray_cr]],
+        )
+        header = "SELECT 1::BIGINT AS line UNION ALL " if self.fmt.header else ""
+        con.execute(
+            "CREATE TEMP TABLE skipmap AS WITH s AS (SELECT line, row_number() OVER "
+            f"(ORDER BY line) AS j FROM (SELECT DISTINCT line FROM ({header}"
+            "SELECT line FROM blank_lines UNION ALL SELECT line FROM stray_lines "
+            "UNION ALL SELECT line FROM rejected))) "
+            "SELECT line - j AS g, max(j) AS j FROM s GROUP BY g"
+        )
+        row = con.execute("SELECT count(*) FROM rejected").fetchone()
+        return int(row[0]) if row else 0
+
+    def _staged(self) -> str:
+        """The staged rows with their physical ``line``."""
+        row = self.con.execute("SELECT count(*) FROM skipmap").fetchone()
+        if row is None or row[0] == 0:
+            return f"SELECT *, k AS line FROM {self.stage}"
+        return (
+            f"SELECT s.*, s.k + coalesce(m.j, 0) AS line FROM {self.stage} s "
+            "ASOF LEFT JOIN skipmap m ON s.k > m.g"
+        )
+
+    def _dedupe(self) -> None:
+        stored = self.store.files(self.dataset)
+        anti = ""
+        if stored:
+            glob = _literal(self.store.glob(self.dataset))
+            anti = (
+                f"ANTI JOIN (SELECT event_id FROM read_parquet({glob}, hive_partitioning = false))"
+                " st ON st.event_id = s.event_id"
+            )
+        self.con.execute(
+            f"CREATE TEMP TABLE keep AS SELECT min(s.k) AS k FROM {self.stage} s "
+            f"{anti} WHERE s.reason IS NULL GROUP BY s.event_id"
+        )
+
+    def _write_events(self, *, every_good_row: bool) -> Path:
+        """Write the kept rows; when every good row is kept (no duplicate), no semi-join."""
+        out = self.work / "out"
+        keep = "s.reason IS NULL" if every_good_row else "s.k IN (SELECT k FROM keep)"
+        columns = ", ".join(f"s.{c}" for c in ("event_id", "date", *_MIDDLE))
+        self.con.execute(
+            f"COPY (SELECT {_literal(self.dataset)} AS dataset, {columns}, "
+            f"{_literal(self.p.name)} AS file, s.line::BIGINT AS line, "
+            f"strftime(s.date, '%Y-%m') AS month FROM ({self._staged()}) s "
+            f"WHERE {keep}) TO {_literal(str(out))} "
+            "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (dataset, month), "
+            "FILENAME_PATTERN 'part-{i}')"
+        )
+        return out
+
+    def _write_quarantine(self, target: Path) -> None:
+        name = _literal(self.p.name)
+        self.con.execute(
+            f"COPY (SELECT * FROM ("
+            f"SELECT {name} AS file, line, reason, event_id, NULL::VARCHAR AS text "
+            f"FROM ({self._staged()}) WHERE reason IS NOT NULL "
+            f"UNION ALL SELECT {name}, line, 'unreadable line: ' || message, NULL, text "
+            "FROM rejected "
+            f"UNION ALL SELECT {name}, line, 'blank line', NULL, NULL FROM blank_lines "
+            f"UNION ALL SELECT {name}, line, 'carriage return inside the line', NULL, text "
+            f"FROM stray_lines) ORDER BY line) TO {_literal(str(target))} (HEADER, DELIMITER ',')"
+        )
+
+    def _refuse_if_no_line_fits(self, read: int) -> None:
+        row = self.con.execute(
+            f"SELECT (SELECT count(*) FROM {self.stage} "
+            "WHERE reason LIKE 'too few fields%'), "
+            "(SELECT count(*) FROM rejected WHERE error_type IN "
+            f"({', '.join(_literal(e) for e in _LAYOUT_ERRORS)}))"
+        ).fetchone()
+        wrong = int(row[0]) + int(row[1]) if row else 0
+        nonblank = read - len(self.scan.blank) - len(self.scan.stray_cr)
+        if nonblank > 0 and wrong == nonblank:
+            columns = ", ".join(self.layout.columns)
+            counts = " or ".join(str(len(lay.columns)) for lay in self.fmt.layouts)
+            raise LayoutError(
+                str(self.p.source),
+                f"every line has the wrong number of columns for {self.fmt.name}: expected "
+                f"{counts} ({columns})",
+                expected=list(self.layout.columns),
+            )
+
+    # -- the whole ------------------------------------------------------------------------------
+
+    def _run(self, tell: Callable[[float], None]) -> FileReport:
+        parsed, invalid = 0, 0
+        if any(line.strip() for line in self.p.head):
+            self._stage_checked()
+        else:  # nothing but blank lines: DuckDB has nothing to read
+            self.scan = self.p.wait()
+            self.con.execute(
+                f"COPY (SELECT NULL::VARCHAR AS event_id, NULL::DATE AS date, "
+                f"NULL::VARCHAR AS reason WHERE false) TO {self.stage_file} (FORMAT parquet)"
+            )
+            self.con.execute(
+                "CREATE TEMP TABLE rejects AS SELECT 0::BIGINT AS line, ''::VARCHAR AS "
+                "error_type, ''::VARCHAR AS error_message, ''::VARCHAR AS csv_line WHERE false"
+            )
+        tell(0.75)
+        con = self.con
+        rejected = self._skipped()
+        row = con.execute(f"SELECT count(*), count(reason) FROM {self.stage}").fetchone()
+        if row is not None:
+            parsed, invalid = int(row[0]), int(row[1])
+        blank, stray = len(self.scan.blank), len(self.scan.stray_cr)
+        read = parsed + rejected + blank + stray
+        self._refuse_if_no_line_fits(read)
+        if not self.fmt.quote and read + int(self.fmt.header) != self.scan.lines:
+            raise IngestError(
+                f"{self.p.source}: {self.scan.lines} lines in the file but {read} rows accounted "
+                "for; nothing was ingested"
+            )
+        self._dedupe()
+        row = con.execute("SELECT count(*) FROM keep").fetchone()
+        stored = int(row[0]) if row else 0
+        quarantined = invalid + rejected + blank + stray
+        duplicate = parsed - invalid - stored
+        assert read == stored + duplicate + quarantined  # no row silently dropped
+        out = self._write_events(every_good_row=duplicate == 0) if stored else None
+        tell(0.95)
+        written = _count_rows(out) if out is not None else 0
+        if written != stored:
+            raise IngestError(f"{self.p.source}: wrote {written} rows, expected {stored}")
+        quarantine = self._commit_quarantine(quarantined)
+        if out is not None:
+            self._commit_events(out)
+        return FileReport(
+            path=str(self.p.source),
+            dataset=self.dataset,
+            format=self.fmt.name,
+            rows_read=read,
+            rows_stored=stored,
+            rows_duplicate=duplicate,
+            rows_quarantined=quarantined,
+            quarantine=quarantine,
+            sha256=self.scan.sha256,
+        )
+
+    def _commit_quarantine(self, quarantined: int) -> str | None:
+        target = self.store.quarantine_path / self.dataset / f"{self.p.name}.csv"
+        if not quarantined:
+            target.unlink(missing_ok=True)
+            return None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staged = self.work / "quarantine.csv"
+        self._write_quarantine(staged)
+        shutil.move(staged, target)
+        return str(target.relative_to(self.store.root))
+
+    def _commit_events(self, out: Path) -> None:
+        for part in sorted(out.glob("dataset=*/month=*/*.parquet")):
+            folder = self.store.events_path / part.parent.parent.name / part.parent.name
+            folder.mkdir(parents=True, exist_ok=True)
+            taken = {p.name for p in folder.glob(f"{self.p.stem}-*.parquet")}
+            n = 0
+            while f"{self.p.stem}-{n}.parquet" in taken:
+                n += 1
+            shutil.move(part, folder / f"{self.p.stem}-{n}.parquet")
+
+
+_MIDDLE = (
+    "source_code",
+    "source_name",
+    "source_country",
+    "target_code",
+    "target_name",
+    "target_country",
+    "event_code",
+    "root_code",
+    "quad_class",
+    "goldstein",
+    "mentions",
+    "sources",
+    "place_country",
+    "lat",
+    "lon",
+    "source_url",
+)
+
+
+def _count_rows(folder: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return sum(pq.ParquetFile(p).metadata.num_rows for p in folder.glob("**/*.parquet"))

@@ -1,0 +1,348 @@
+"""Relations between two actors from event data: per ordered dyad and period, written once in Ibis.
+
+Every aggregation here is one Ibis expression from the ``events`` table (the normalised schema of
+:mod:`multitrack.events.schema`) to a small table, so it runs unchanged on DuckDB and on Spark
+(:mod:`multitrack.events.engines` picks the backend). The small result is then finished in
+Python: period labels, empty periods, means and shares (rounded to 6 decimals so that engines
+that add floating-point numbers in a different order give the same figures).
+
+Definitions (see ``docs/relations.md``):
+
+* **dyad membership** — :mod:`multitrack.events.parties` (country for states, code prefix
+  for other actors);
+* **date** — the event date (``date``; GDELT ``SQLDATE``), never the publication date;
+* **each event counts once** — rows are deduplicated on ``(dataset, event_id)`` after the dyad
+  filter (the store already keeps one row per key; this makes the figures safe regardless);
+* ``events`` — distinct events; the four quad-class counts; ``goldstein_sum`` over events with a
+  score, ``goldstein_mean`` = that sum / the number of events with a score;
+* ``coop_share`` = (verbal_coop + material_coop) / events;
+* empty periods are listed with zero counts and empty mean and share, from the period holding
+  ``start`` (or the dyad's first event) to the period holding ``end`` (or its last event).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from multitrack.errors import InvalidValueError
+from multitrack.events.parties import Party
+from multitrack.events.periods import (
+    TRUNCATE_UNIT,
+    Period,
+    period_label,
+    period_start,
+    period_starts,
+)
+
+QUAD_COLUMNS: tuple[str, ...] = (
+    "verbal_coop",
+    "material_coop",
+    "verbal_conflict",
+    "material_conflict",
+)
+SERIES_COLUMNS: tuple[str, ...] = (
+    "period",
+    "source",
+    "target",
+    "events",
+    *QUAD_COLUMNS,
+    "goldstein_sum",
+    "goldstein_mean",
+    "coop_share",
+)
+DIGITS = 6
+Datasets = str | Sequence[str] | None
+
+
+# ------------------------------------------------------------------------------------------
+# Expressions: table -> table
+
+
+def scope(
+    events: ir.Table,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    dataset: Datasets = None,
+) -> ir.Table:
+    """Events dated within ``[start, end]`` (inclusive) of the given dataset(s).
+
+    The ``month`` partition column, when present, is filtered too so engines skip whole files.
+    """
+    filters: list[ir.BooleanValue] = []
+    if start is not None:
+        filters.append(events.date >= start)
+        if "month" in events.columns:
+            filters.append(events.month >= f"{start.year}-{start.month:02d}")
+    if end is not None:
+        filters.append(events.date <= end)
+        if "month" in events.columns:
+            filters.append(events.month <= f"{end.year}-{end.month:02d}")
+    if dataset is not None:
+        names = [dataset] if isinstance(dataset, str) else list(dataset)
+        filters.append(events.dataset.isin(names))
+    return events.filter(*filters) if filters else events
+
+
+def unique_events(
+    events: ir.Table, columns: Iterable[str], *, keys: Sequence[str] = ()
+) -> ir.Table:
+    """One row per ``(dataset, event_id, *keys)``; each of ``columns`` takes its smallest value
+    (duplicates of one event are identical, so this only makes the choice deterministic)."""
+    group = ["dataset", "event_id", *keys]
+    return events.group_by(group).aggregate(**{c: events[c].min() for c in columns})
+
+
+def with_period(events: ir.Table, by: Period) -> ir.Table:
+    """Adds ``period_start``: the event date truncated to the first day of its period."""
+    start = events.date.truncate(TRUNCATE_UNIT[by]).cast("date")
+    return events.mutate(period_start=start)
+
+
+def measures(events: ir.Table) -> dict[str, ir.Value]:
+    """The aggregations of a relations row (means and shares are finished in Python)."""
+    quad = events.quad_class
+    return {
+        "events": events.count(),
+        "verbal_coop": events.count(where=quad == 1),
+        "material_coop": events.count(where=quad == 2),
+        "verbal_conflict": events.count(where=quad == 3),
+        "material_conflict": events.count(where=quad == 4),
+        "goldstein_sum": events.goldstein.sum(),
+        "goldstein_n": events.goldstein.count(),
+        "goldstein_sq": (events.goldstein * events.goldstein).sum(),
+    }
+
+
+def dyad_events(events: ir.Table, source: Party, target: Party) -> ir.Table:
+    """The events of the ordered dyad ``source`` → ``target``."""
+    return events.filter(source.matches(events, "source"), target.matches(events, "target"))
+
+
+def dyad_counts(
+    events: ir.Table,
+    *,
+    source: Party,
+    target: Party,
+    by: Period,
+    start: date | None = None,
+    end: date | None = None,
+    dataset: Datasets = None,
+) -> ir.Table:
+    """One dyad's counts per period that has events: ``period_start`` and :func:`measures`."""
+    chosen = dyad_events(scope(events, start=start, end=end, dataset=dataset), source, target)
+    unique = with_period(unique_events(chosen, ("date", "quad_class", "goldstein")), by)
+    return unique.group_by("period_start").aggregate(**measures(unique)).order_by("period_start")
+
+
+def dyad_table(
+    events: ir.Table,
+    *,
+    by: Period,
+    start: date | None = None,
+    end: date | None = None,
+    dataset: Datasets = None,
+    domestic: bool = False,
+) -> ir.Table:
+    """Every country dyad's counts per period: ``source``, ``target`` (ISO3), ``period_start``
+    and :func:`measures`. Events without both countries are left out; so are domestic events
+    (same country on both sides) unless ``domestic``."""
+    t = scope(events, start=start, end=end, dataset=dataset)
+    t = t.filter(t.source_country.notnull(), t.target_country.notnull())
+    if not domestic:
+        t = t.filter(t.source_country != t.target_country)
+    t = unique_events(t, ("date", "quad_class", "goldstein", "source_country", "target_country"))
+    t = with_period(t.rename(source="source_country", target="target_country"), by)
+    return t.group_by(["source", "target", "period_start"]).aggregate(**measures(t))
+
+
+# ------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True)
+class Counts:
+    events: int = 0
+    verbal_coop: int = 0
+    material_coop: int = 0
+    verbal_conflict: int = 0
+    material_conflict: int = 0
+    goldstein_sum: float = 0.0
+    goldstein_n: int = 0
+    goldstein_sq: float = 0.0
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> Counts:
+        return cls(
+            events=int(row["events"]),
+            verbal_coop=int(row["verbal_coop"]),
+            material_coop=int(row["material_coop"]),
+            verbal_conflict=int(row["verbal_conflict"]),
+            material_conflict=int(row["material_conflict"]),
+            goldstein_sum=float(row["goldstein_sum"] or 0.0),
+            goldstein_n=int(row["goldstein_n"]),
+            goldstein_sq=float(row["goldstein_sq"] or 0.0),
+        )
+
+    @property
+    def goldstein_mean(self) -> float | None:
+        return round(self.goldstein_sum / self.goldstein_n, DIGITS) if self.goldstein_n else None
+
+    @property
+    def goldstein_sd(self) -> float | None:
+        """The spread of the scores within the period (population SD; warnings use it)."""
+        if self.goldstein_n < 2:
+            return None
+        mean = self.goldstein_sum / self.goldstein_n
+        return round(
+            math.sqrt(max(self.goldstein_sq / self.goldstein_n - mean * mean, 0.0)), DIGITS
+        )
+
+    @property
+    def coop_share(self) -> float | None:
+        if not self.events:
+            return None
+        return round((self.verbal_coop + self.material_coop) / self.events, DIGITS)
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    """One line of a relations series; :attr:`record` has exactly :data:`SERIES_COLUMNS`."""
+
+    start: date
+    period: str
+    source: str
+    target: str
+    events: int
+    verbal_coop: int
+    material_coop: int
+    verbal_conflict: int
+    material_conflict: int
+    goldstein_sum: float
+    goldstein_mean: float | None
+    coop_share: float | None
+    #: not a column: the within-period spread of Goldstein scores (for early warnings)
+    goldstein_sd: float | None = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def build(cls, start: date, by: Period, source: str, target: str, c: Counts) -> PeriodRow:
+        return cls(
+            start=start,
+            period=period_label(start, by),
+            source=source,
+            target=target,
+            events=c.events,
+            verbal_coop=c.verbal_coop,
+            material_coop=c.material_coop,
+            verbal_conflict=c.verbal_conflict,
+            material_conflict=c.material_conflict,
+            goldstein_sum=round(c.goldstein_sum, DIGITS) + 0.0,
+            goldstein_mean=c.goldstein_mean,
+            coop_share=c.coop_share,
+            goldstein_sd=c.goldstein_sd,
+        )
+
+    @property
+    def record(self) -> dict[str, Any]:
+        return {column: getattr(self, column) for column in SERIES_COLUMNS}
+
+    @property
+    def material_conflict_share(self) -> float | None:
+        return self.material_conflict / self.events if self.events else None
+
+
+SERIES_SCHEMA = pa.schema(
+    [
+        ("period", pa.string()),
+        ("source", pa.string()),
+        ("target", pa.string()),
+        *((c, pa.int64()) for c in ("events", *QUAD_COLUMNS)),
+        ("goldstein_sum", pa.float64()),
+        ("goldstein_mean", pa.float64()),
+        ("coop_share", pa.float64()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class DyadSeries:
+    """A dyad's relations, one row per period, empty periods included."""
+
+    source: Party
+    target: Party
+    by: Period
+    rows: tuple[PeriodRow, ...]
+
+    def records(self) -> list[dict[str, Any]]:
+        return [row.record for row in self.rows]
+
+    def to_arrow(self) -> pa.Table:
+        return pa.Table.from_pylist(self.records(), schema=SERIES_SCHEMA)
+
+
+def as_date(value: object) -> date:
+    """A date from what an engine returns for a date column (date, datetime or pandas stamp)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    to_pydatetime = getattr(value, "to_pydatetime", None)
+    if to_pydatetime is not None:
+        result: datetime = to_pydatetime()
+        return result.date()
+    raise TypeError(f"not a date: {value!r}")
+
+
+def fetch_counts(expr: ir.Table) -> dict[date, Counts]:
+    """Executes a :func:`dyad_counts` expression: counts by period start."""
+    return {as_date(row["period_start"]): Counts.of(row) for row in expr.to_pyarrow().to_pylist()}
+
+
+def fill(
+    counts: dict[date, Counts],
+    *,
+    by: Period,
+    source: str,
+    target: str,
+    first: date | None,
+    last: date | None,
+) -> tuple[PeriodRow, ...]:
+    """Every period from ``first`` (else the first with events) to ``last`` (else the last with
+    events), empty ones with zero counts; no rows when there is no range at all."""
+    lo = first if first is not None else (min(counts) if counts else None)
+    hi = last if last is not None else (max(counts) if counts else None)
+    if lo is None or hi is None:
+        return ()
+    if period_start(lo, by) > period_start(hi, by):
+        raise InvalidValueError("from", f"{lo} is after {hi}")
+    empty = Counts()
+    return tuple(
+        PeriodRow.build(s, by, source, target, counts.get(s, empty))
+        for s in period_starts(lo, hi, by)
+    )
+
+
+def dyad_series(
+    events: ir.Table,
+    source: Party,
+    target: Party,
+    by: Period,
+    start: date | None = None,
+    end: date | None = None,
+    dataset: Datasets = None,
+) -> DyadSeries:
+    """The relations of ``source`` → ``target`` per period (columns :data:`SERIES_COLUMNS`)."""
+    expr = dyad_counts(
+        events, source=source, target=target, by=by, start=start, end=end, dataset=dataset
+    )
+    rows = fill(
+        fetch_counts(expr), by=by, source=source.label, target=target.label, first=start, last=end
+    )
+    return DyadSeries(source=source, target=target, by=by, rows=rows)

@@ -1,0 +1,1 @@
+"""Accounts, labels and the one visibility gate; the audit chain; sealed sharing."""

@@ -1,0 +1,206 @@
+"""The one visibility gate: every ORM read of the registry passes through it.
+
+A session carries its principal in ``session.info``. The ``do_orm_execute`` hook adds
+``with_loader_criteria`` for every protected class to every ORM select, so lists, lookups,
+counts, joins, related lists (relationship loads inherit the criteria) and sort orders only
+ever see what the principal may see. It fails closed:
+
+- a statement run without a principal raises :class:`NoPrincipalError`;
+- a textual SQL statement, a Core statement over a protected table, and a bulk ORM update or
+  delete are refused for everyone but a system principal;
+- every mapped class needs a rule here (a test checks it), so a new table cannot slip through.
+
+A record is visible when its classification is at most the principal's clearance and it is
+released to everyone, owned by the principal's organisation, or released to it; what hangs off
+a record (an engagement on a channel, a participant of a channel, an alias of an actor, a
+measurement of an objective's indicator) is visible only when that record is.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import (
+    ClauseElement,
+    ColumnElement,
+    Select,
+    and_,
+    event,
+    exists,
+    false,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql import util as sql_util
+
+from multitrack.model import (
+    Actor,
+    ActorAlias,
+    Agreement,
+    AgreementAction,
+    AgreementParty,
+    ApiToken,
+    AuditEntry,
+    Channel,
+    ChannelChange,
+    ChannelParticipant,
+    CustomTerm,
+    Engagement,
+    EngagementParticipant,
+    FollowUp,
+    Indicator,
+    Measurement,
+    Membership,
+    Objective,
+    Obligation,
+    Organisation,
+    Release,
+    Setting,
+    User,
+)
+from multitrack.security.principal import AccessDenied, NoPrincipalError, Principal
+
+PRINCIPAL_KEY = "multitrack.principal"
+
+LabelledClass = type[Actor] | type[Membership] | type[Channel] | type[Engagement]
+
+
+def principal_of(session: Session) -> Principal:
+    principal = session.info.get(PRINCIPAL_KEY)
+    if not isinstance(principal, Principal):
+        raise NoPrincipalError("no principal: every read and write must say on whose behalf")
+    return principal
+
+
+def labels_allow(cls: Any, clearance: int, org: uuid.UUID | None) -> ColumnElement[bool]:
+    """The label test of a labelled class, for a principal's clearance and organisation."""
+    reach: ColumnElement[bool] = cls.releasable_to_all
+    if org is not None:
+        released = exists().where(Release.record_id == cls.id, Release.organisation_id == org)
+        reach = or_(cls.releasable_to_all, cls.owner_id == org, released)
+    return and_(cls.classification <= clearance, reach)
+
+
+def _ids(cls: Any, clearance: int, org: uuid.UUID | None) -> Select[Any]:
+    return select(cls.id).where(visible(cls, clearance, org))
+
+
+def visible(cls: Any, clearance: int, org: uuid.UUID | None) -> ColumnElement[bool]:
+    """Whether a row of ``cls`` is visible: its own labels and those of what it hangs off."""
+    own = labels_allow(cls, clearance, org)
+    if cls is Engagement:
+        return and_(own, Engagement.channel_id.in_(_ids(Channel, clearance, org)))
+    if cls is Membership:
+        actors = _ids(Actor, clearance, org)
+        return and_(own, Membership.member_id.in_(actors), Membership.organisation_id.in_(actors))
+    if cls is Objective:
+        return and_(
+            own,
+            or_(Objective.actor_id.is_(None), Objective.actor_id.in_(_ids(Actor, clearance, org))),
+            or_(
+                Objective.channel_id.is_(None),
+                Objective.channel_id.in_(_ids(Channel, clearance, org)),
+            ),
+            or_(
+                Objective.agreement_id.is_(None),
+                Objective.agreement_id.in_(_ids(Agreement, clearance, org)),
+            ),
+        )
+    return own
+
+
+LABELLED: tuple[Any, ...] = (Actor, Membership, Channel, Engagement, Agreement, Objective)
+
+#: How each unlabelled class hangs off a labelled one.
+Rule = Callable[[int, uuid.UUID | None], ColumnElement[bool]]
+
+
+def _hang(column: Any, parent: Any) -> Rule:
+    return lambda clearance, org: column.in_(_ids(parent, clearance, org))
+
+
+def _both(first: Rule, second: Rule) -> Rule:
+    return lambda clearance, org: and_(first(clearance, org), second(clearance, org))
+
+
+HANGING: dict[Any, Rule] = {
+    ActorAlias: _hang(ActorAlias.actor_id, Actor),
+    ChannelParticipant: _both(
+        _hang(ChannelParticipant.channel_id, Channel), _hang(ChannelParticipant.actor_id, Actor)
+    ),
+    ChannelChange: _hang(ChannelChange.channel_id, Channel),
+    EngagementParticipant: _both(
+        _hang(EngagementParticipant.engagement_id, Engagement),
+        _hang(EngagementParticipant.actor_id, Actor),
+    ),
+    FollowUp: _hang(FollowUp.engagement_id, Engagement),
+    AgreementParty: _both(
+        _hang(AgreementParty.agreement_id, Agreement), _hang(AgreementParty.actor_id, Actor)
+    ),
+    AgreementAction: _both(
+        _hang(AgreementAction.agreement_id, Agreement), _hang(AgreementAction.actor_id, Actor)
+    ),
+    Obligation: _hang(Obligation.agreement_id, Agreement),
+    Indicator: _hang(Indicator.objective_id, Objective),
+    Measurement: lambda clearance, org: Measurement.indicator_id.in_(
+        select(Indicator.id).where(Indicator.objective_id.in_(_ids(Objective, clearance, org)))
+    ),
+}
+
+#: Account tables: a principal sees their organisation's users and their own tokens; the
+#: release table only for their own organisation; the audit log only as an auditor.
+ACCOUNTS: dict[Any, Callable[[Principal], ColumnElement[bool]]] = {
+    User: lambda p: User.organisation_id == p.organisation_id,
+    ApiToken: lambda p: ApiToken.user_id == p.user_id,
+    Release: lambda p: Release.organisation_id == p.organisation_id,
+    AuditEntry: lambda p: true() if p.can_audit() else false(),
+}
+
+#: Tables with nothing to hide: the taxonomy's own terms, organisations, settings.
+PUBLIC: frozenset[Any] = frozenset({CustomTerm, Organisation, Setting})
+
+PROTECTED_TABLES = frozenset(cls.__table__ for cls in (*LABELLED, *HANGING, *ACCOUNTS))
+
+
+def criteria_for(principal: Principal) -> list[Any]:
+    clearance, org = principal.clearance, principal.organisation_id
+    options: list[Any] = []
+    for cls in LABELLED:
+        options.append(
+            with_loader_criteria(cls, visible(cls, clearance, org), include_aliases=True)
+        )
+    for cls, rule in HANGING.items():
+        options.append(with_loader_criteria(cls, rule(clearance, org), include_aliases=True))
+    for cls, account_rule in ACCOUNTS.items():
+        options.append(with_loader_criteria(cls, account_rule(principal), include_aliases=True))
+    return options
+
+
+def _gate(state: ORMExecuteState) -> None:
+    principal = principal_of(state.session)
+    if principal.system:
+        return
+    statement = state.statement
+    if not state.is_select:
+        if state.is_insert:
+            return
+        raise AccessDenied("only record-by-record changes are allowed, not bulk or SQL text")
+    if statement._propagate_attrs.get("compile_state_plugin") != "orm":
+        if not isinstance(statement, ClauseElement):
+            raise AccessDenied("only statements built from the model may read the registry")
+        touched = set(sql_util.find_tables(statement, include_joins=True, include_selects=True))
+        if touched & PROTECTED_TABLES:
+            raise AccessDenied("protected tables can only be read through the model")
+    if state.is_column_load or state.is_relationship_load:
+        return  # the options of the statement that loaded the parent carry over
+    state.statement = statement.options(*criteria_for(principal))
+
+
+def install(session_class: type[Session]) -> None:
+    """Attach the gate to a session class (done once for the store's session factory)."""
+    if not event.contains(session_class, "do_orm_execute", _gate):
+        event.listen(session_class, "do_orm_execute", _gate)
