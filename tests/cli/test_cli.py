@@ -396,7 +396,8 @@ def test_engagement_follow_up_splits_action_and_due_date(fresh: Cli) -> None:
         " --follow-up 'Send the draft to b@example.org@2031-03-01' --follow-up 'Call back'"
     )
     [engagement] = fresh.json("engagement", "list")
-    assert engagement["follow_ups"] == [
+    follow_ups = [{k: v for k, v in f.items() if k != "id"} for f in engagement["follow_ups"]]
+    assert follow_ups == [
         {"action": "Send the draft to b@example.org", "due": "2031-03-01", "done": False},
         {"action": "Call back", "due": None, "done": False},
     ]

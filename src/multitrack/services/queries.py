@@ -11,7 +11,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from multitrack.errors import AmbiguousError, NotFoundError
-from multitrack.exchange.exporter import actor_record
+from multitrack.exchange.exporter import (
+    actor_record,
+    agreement_record,
+    channel_record,
+    engagement_record,
+)
 from multitrack.model import (
     Actor,
     Agreement,
@@ -78,58 +83,29 @@ def members_of(
 
 
 def channel_view(channel: Channel) -> dict[str, Any]:
+    """A channel as people read it: the exchange record with its participants named."""
     return {
-        "id": str(channel.id),
-        "name": channel.name,
-        "track": channel.track,
-        "sector": channel.sector,
-        "status": channel.status,
-        "started": channel.started,
+        **channel_record(channel),
         "participants": [{**actor_summary(p.actor), "role": p.role} for p in channel.participants],
-        "history": [
-            {"date": h.date, "track": h.track, "status": h.status, "note": h.note}
-            for h in channel.history
-        ],
-        "description": channel.description,
-        "source": channel.source,
     }
 
 
 def engagement_view(row: Engagement) -> dict[str, Any]:
     return {
-        "id": str(row.id),
+        **engagement_record(row),
         "channel": {"id": str(row.channel_id), "name": row.channel.name},
-        "kind": row.kind,
-        "start": row.start,
-        "end": row.end,
-        "place": row.place,
         "participants": [actor_summary(p.actor) for p in row.participants],
-        "summary": row.summary,
-        "outcome": row.outcome,
-        "follow_ups": [
-            {"action": f.action, "due": f.due.isoformat() if f.due else None, "done": f.done}
-            for f in row.follow_ups
-        ],
-        "source": row.source,
     }
 
 
 def agreement_view(row: Agreement) -> dict[str, Any]:
     return {
-        "id": str(row.id),
-        "name": row.name,
-        "kind": row.kind,
-        "status": row.status,
-        "adopted": row.adopted,
-        "in_force": row.in_force,
+        **agreement_record(row),
         "parties": [{**actor_summary(p.actor), "role": p.role} for p in row.parties],
         "actions": [
             {"actor": actor_summary(a.actor), "action": a.action, "date": a.date, "note": a.note}
             for a in row.actions
         ],
-        "obligations": [o.text for o in row.obligations],
-        "summary": row.summary,
-        "source": row.source,
     }
 
 
