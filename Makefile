@@ -1,4 +1,4 @@
-.PHONY: test lint fmt demo
+.PHONY: test lint fmt demo bench
 
 test:  ## lint, types and the test suite on SQLite and PostgreSQL
 	bash scripts/test.sh
@@ -14,3 +14,6 @@ fmt:  ## format and apply safe lint fixes
 
 demo:  ## init, load the demo data, print a brief
 	bash scripts/demo.sh
+
+bench:  ## event ingest/query benchmark (1M and 10M generated GDELT rows under /tmp; ~10-15 min)
+	uv run python benchmarks/events.py --rows 1000000 10000000 --out /tmp/mtbench

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from relations_data import gdelt2_dir, gdelt2_events, gdelt2_raw
+from tests.events.relations_data import gdelt2_dir, gdelt2_events, gdelt2_raw
 
 __all__ = ["gdelt2_dir", "gdelt2_events", "gdelt2_raw"]

@@ -6,7 +6,6 @@ import hashlib
 import json
 from pathlib import Path
 
-from ingest_data import GDELT2_FILES
 from typer.testing import CliRunner
 
 from multitrack.cli.main import app
@@ -14,6 +13,7 @@ from multitrack.events.catalogue import datasets, mark_synthetic
 from multitrack.events.ingest import ingest
 from multitrack.events.schema import COLUMNS
 from multitrack.events.store import EventStore
+from tests.events.ingest_data import GDELT2_FILES
 
 
 def _fallback(code: str) -> bool:

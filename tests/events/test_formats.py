@@ -6,7 +6,6 @@ import csv
 from pathlib import Path
 
 import pytest
-from ingest_data import GDELT2_FILES
 
 from multitrack.errors import LayoutError
 from multitrack.events import reference
@@ -16,6 +15,7 @@ from multitrack.events.formats.base import PROJECTED
 from multitrack.events.formats.gdelt import GDELT1, GDELT1_DAILY, GDELT1_HISTORICAL, GDELT2
 from multitrack.events.formats.icews import ICEWS
 from multitrack.events.formats.sniff import recognise
+from tests.events.ingest_data import GDELT2_FILES
 
 
 def test_gdelt1_columns_are_gdelts_header(shared_data: Path) -> None:

@@ -12,17 +12,17 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ingest_data import (
+
+from multitrack.errors import LayoutError
+from multitrack.events.ingest import FileReport, ingest, ingest_file
+from multitrack.events.store import EventStore
+from tests.events.ingest_data import (
     ACLED_ROWS,
     GDELT2_FILES,
     write_acled,
     write_icews,
     write_polecat,
 )
-
-from multitrack.errors import LayoutError
-from multitrack.events.ingest import FileReport, ingest, ingest_file
-from multitrack.events.store import EventStore
 
 
 def stored(events_dir: Path, *, drop: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:

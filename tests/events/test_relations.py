@@ -14,7 +14,6 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from relations_data import DUPLICATED
 from typer.testing import CliRunner
 
 from multitrack.cli.main import app
@@ -28,6 +27,7 @@ from multitrack.model import Actor
 from multitrack.security.principal import LOCAL_ADMIN
 from multitrack.services.setup import init_database
 from multitrack.store import open_store
+from tests.events.relations_data import DUPLICATED
 
 # ------------------------------------------------------------------------------------------
 # The independent computation

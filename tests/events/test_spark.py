@@ -12,9 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import test_warnings as synthetic
-from relations_data import write_store
-from test_relations import busiest_dyads
 
 from multitrack.events.asymmetry import asymmetry
 from multitrack.events.engines import EventSource, connect, spark_session, stop_spark
@@ -23,6 +20,9 @@ from multitrack.events.partners import top_partners
 from multitrack.events.periods import PERIODS, Period
 from multitrack.events.relations import dyad_series, dyad_table
 from multitrack.events.warnings import early_warnings, watch
+from tests.events import test_warnings as synthetic
+from tests.events.relations_data import write_store
+from tests.events.test_relations import busiest_dyads
 
 pytestmark = pytest.mark.spark
 

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from relations_data import write_store
 
 from multitrack.events.engines import EventSource, connect
 from multitrack.events.eventcodes import describe, event_code_descriptions
@@ -17,6 +16,7 @@ from multitrack.events.periods import next_start
 from multitrack.events.relations import Counts, DyadSeries, dyad_series, fill
 from multitrack.events.trends import mad, median, theil_sen, trend
 from multitrack.events.warnings import WarningRules, detect, early_warnings, watch
+from tests.events.relations_data import write_store
 
 #: code -> (quad class, Goldstein) as in GDELT's CAMEO tables.
 CODES: dict[str, tuple[int, float]] = {

@@ -9,13 +9,25 @@ import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from multitrack.cli.context import Format, FormatOption, console, err_console, print_json, state
+from multitrack.cli.context import (
+    Format,
+    FormatOption,
+    console,
+    err_console,
+    print_json,
+    session,
+    state,
+)
 from multitrack.events.catalogue import datasets as list_datasets
 from multitrack.events.formats import FORMATS
 from multitrack.events.ingest import FileReport, ingest
+from multitrack.events.registry import DatasetMapping, mapping_report
 
 app = typer.Typer(
-    help="Open event data (GDELT, ICEWS, ACLED, POLECAT): ingest files, list datasets.",
+    help=(
+        "Open event data (GDELT, ICEWS, ACLED, POLECAT): ingest files, list datasets, map them "
+        "to the registry and the taxonomy."
+    ),
     no_args_is_help=True,
 )
 
@@ -83,6 +95,23 @@ def _table(reports: list[FileReport]) -> Table:
     return table
 
 
+@app.command("compact")
+def compact_command(
+    ctx: typer.Context,
+    dataset: str | None = typer.Option(None, "--dataset", help="Only this dataset."),
+) -> None:
+    """Rewrite each month of the event store as one file sorted by dyad and date (fast queries).
+
+    Run it after ingesting; a month already compacted is left alone.
+    """
+    from multitrack.events.store import EventStore
+
+    done = EventStore(state(ctx).settings.events_dir).compact(dataset)
+    files = sum(c.files for c in done)
+    rows = sum(c.rows for c in done)
+    console.print(f"compacted {len(done)} month folders: {files:,} files, {rows:,} rows")
+
+
 @app.command("datasets")
 def datasets_command(ctx: typer.Context, output: Format = FormatOption) -> None:
     """List the stored datasets: coverage, rows, files, coding scheme and fallback share."""
@@ -106,3 +135,59 @@ def datasets_command(ctx: typer.Context, output: Format = FormatOption) -> None:
             share,
         )
     console.print(table)
+
+
+@app.command("map")
+def map_command(
+    ctx: typer.Context,
+    dataset: str | None = typer.Option(None, "--dataset", help="Only this dataset."),
+    top: int = typer.Option(10, "--top", min=1, help="How many unresolved codes to list."),
+    output: Format = FormatOption,
+) -> None:
+    """How the stored events map to the registry and the taxonomy, per dataset.
+
+    Source/target actors resolve to registry actors by CAMEO code (longest prefix), else the
+    code's country prefix, else the event's country; event codes map to engagement kinds and
+    sectors through the CAMEO mapping table (docs/events.md).
+    """
+    with session(ctx) as s:
+        found = mapping_report(s, state(ctx).settings.events_dir, dataset, top=top)
+    if output is Format.json:
+        print_json([m.to_json() for m in found])
+        return
+    if not found:
+        console.print("No events stored" + (f" for dataset {dataset}." if dataset else "."))
+        return
+    summary = Table(title="events resolved to registry actors", title_justify="left")
+    for column in ("dataset", "events", "source", "target", "both"):
+        summary.add_column(column, justify="left" if column == "dataset" else "right")
+    for m in found:
+        summary.add_row(
+            m.dataset,
+            f"{m.events:,}",
+            _share(m.source_resolved, m.events),
+            _share(m.target_resolved, m.events),
+            _share(m.both_resolved, m.events),
+        )
+    console.print(summary)
+    for m in found:
+        _map_details(m)
+
+
+def _share(count: int, total: int) -> str:
+    return f"{count:,} ({count / total:.1%})" if total else "0"
+
+
+def _map_details(m: DatasetMapping) -> None:
+    unresolved = Table(title=f"{m.dataset}: top unresolved actor codes", title_justify="left")
+    unresolved.add_column("code (or country)")
+    unresolved.add_column("event sides", justify="right")
+    for item in m.unresolved:
+        unresolved.add_row(item.code, f"{item.events:,}")
+    console.print(unresolved)
+    kinds = Table(title=f"{m.dataset}: events by engagement kind and sector", title_justify="left")
+    for column in ("engagement kind", "sector", "events", "share"):
+        kinds.add_column(column, justify="right" if column in ("events", "share") else "left")
+    for k in m.kinds:
+        kinds.add_row(k.label, k.sector or "", f"{k.events:,}", f"{k.share:.1%}")
+    console.print(kinds)

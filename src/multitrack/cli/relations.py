@@ -136,8 +136,9 @@ def register(app: typer.Typer) -> None:
         period = check_period(by)
         first, last = _bounds(start, end)
         a, b = resolve(ctx, source, target)
-        events = open_events(ctx, engine).events
-        series = dyad_series(events, a, b, period, first, last, dataset)
+        opened = open_events(ctx, engine)
+        events = opened.events
+        series = dyad_series(events, a, b, period, first, last, dataset, unique=opened.unique)
         warnings: list[EarlyWarning] = []
         if chart is not None or fmt is OutputFormat.table:
             warnings = early_warnings(events, series, dataset=dataset)

@@ -38,6 +38,9 @@ class EventSource:
     engine: Engine
     backend: Any
     events: ir.Table
+    #: every (dataset, event_id) is stored once (ingest wrote every file, see
+    #: ``EventStore.is_unique``): the relations queries may skip their dedupe (``unique=``)
+    unique: bool = False
 
 
 def check_engine(value: str) -> Engine:
@@ -94,6 +97,9 @@ def connect(engine: Engine, events_path: Path | str) -> EventSource:
     """
     root = Path(events_path)
     _parquet_files(root)
+    from multitrack.events.store import EventStore
+
+    unique = EventStore(root.parent).events_path == root and EventStore(root.parent).is_unique()
     if engine == "duckdb":
         backend = ibis.duckdb.connect()
         backend.raw_sql("SET parquet_metadata_cache = true")  # repeated queries skip footers
@@ -108,7 +114,7 @@ def connect(engine: Engine, events_path: Path | str) -> EventSource:
         events = backend.read_parquet(str(root), basePath=str(root))
     else:  # pragma: no cover - Literal guards it
         raise EventStoreError(f"unknown engine {engine!r}")
-    return EventSource(engine=engine, backend=backend, events=events)
+    return EventSource(engine=engine, backend=backend, events=events, unique=unique)
 
 
 def memory_source(table: Any) -> EventSource:

@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import numpy as np
+
 from multitrack.errors import LayoutError
 
 CHUNK = 16 << 20
@@ -52,6 +54,8 @@ class _Counter:
         self.pending = False  # bytes after the last newline
 
     def feed(self, chunk: bytes) -> None:
+        """numpy finds the newlines (and so the blank lines: two newlines in a row) several
+        times faster than ``bytes.find(b"\\n\\n")``, and releases the GIL while it does."""
         if not chunk:
             return
         scan = self.scan
@@ -59,14 +63,13 @@ class _Counter:
             scan.found_cr = True
         if self.after_newline and chunk[0] == 10:
             scan.blank.append(scan.lines + 1)
-        pos = chunk.find(b"\n\n")
-        seen, counted = 0, 0
-        while pos >= 0:
-            counted += chunk.count(b"\n", seen, pos + 1)
-            seen = pos + 1
-            scan.blank.append(scan.lines + counted + 1)
-            pos = chunk.find(b"\n\n", pos + 1)
-        scan.lines += chunk.count(b"\n")
+        newlines = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10)
+        # newline i (0-based) ends line scan.lines + i + 1; a blank line follows it when the
+        # next byte is a newline too
+        blank = np.flatnonzero(np.diff(newlines) == 1)
+        if blank.size:
+            scan.blank.extend((blank + scan.lines + 2).tolist())
+        scan.lines += int(newlines.size)
         self.after_newline = chunk[-1] == 10
         self.pending = not self.after_newline
 

@@ -84,9 +84,82 @@ class FilePipeline:
 
     def run(self, tell: Callable[[float], None]) -> FileReport:
         try:
+            if not self.fmt.quote and any(line.strip() for line in self.p.head):
+                fast = self._fast(tell)
+                if fast is not None:
+                    return fast
+                self.con.close()  # start afresh: new rejects table, no temp tables
+                shutil.rmtree(self.work / "out", ignore_errors=True)
+                self.con = self._connect()
             return self._run(tell)
         finally:
             self.con.close()
+
+    # -- the fast path -----------------------------------------------------------------------
+
+    def _fast(self, tell: Callable[[float], None]) -> FileReport | None:
+        """One pass for a clean file: parse, check, number (``row_number() OVER ()`` streams in
+        scan order) and write the good rows, no staging. Then, only if every line of
+        the file was a good row (no header but the format's, no blank, rejected or invalid
+        line: so ``line`` = ordinal + header) and no event id is repeated nor already stored,
+        the result stands; otherwise it is discarded and the file takes the staged path."""
+        out = self.work / "out"
+        header = int(self.fmt.header)
+        columns = ", ".join(("event_id", "date", *_MIDDLE))
+        try:
+            row = self.con.execute(
+                f"COPY (SELECT {_literal(self.dataset)} AS dataset, {columns}, "
+                f"{_literal(self.p.name)} AS file, (k + {header})::BIGINT AS line, "
+                "strftime(date, '%Y-%m') AS month FROM ("
+                f"SELECT row_number() OVER () AS k, {self.fmt.select(self.layout)} "
+                f"FROM {self._read_csv()} src) WHERE reason IS NULL) "
+                f"TO {_literal(str(out))} (FORMAT parquet, COMPRESSION zstd, "
+                "PARTITION_BY (dataset, month), "
+                "FILENAME_PATTERN 'part-{i}')"
+            ).fetchone()
+        except duckdb.Error:
+            self.scan = self.p.wait()
+            return None
+        written = int(row[0]) if row else 0
+        self.scan = self.p.wait()
+        rejected = self.con.execute("SELECT count(*) FROM rejects").fetchone()
+        clean = (
+            not self.scan.found_cr
+            and not self.scan.blank
+            and rejected == (0,)
+            and written > 0
+            and written + header == self.scan.lines
+        )
+        if not clean:
+            return None
+        tell(0.8)
+        glob = _literal(str(out / "*" / "*" / "*.parquet"))
+        row = self.con.execute(
+            f"SELECT count(*) - count(DISTINCT event_id) FROM read_parquet({glob})"
+        ).fetchone()
+        if row is None or row[0]:
+            return None
+        if self.store.files(self.dataset):
+            stored = _literal(self.store.glob(self.dataset))
+            row = self.con.execute(
+                f"SELECT count(*) FROM read_parquet({glob}) o SEMI JOIN (SELECT event_id FROM "
+                f"read_parquet({stored}, hive_partitioning = false)) st USING (event_id)"
+            ).fetchone()
+            if row is None or row[0]:
+                return None
+        if _count_rows(out) != written:
+            raise IngestError(f"{self.p.source}: the written files do not hold {written} rows")
+        tell(0.95)
+        self._commit_quarantine(0)
+        self._commit_events(out)
+        return FileReport(
+            path=str(self.p.source),
+            dataset=self.dataset,
+            format=self.fmt.name,
+            rows_read=written,
+            rows_stored=written,
+            sha256=self.scan.sha256,
+        )
 
     # -- steps ---------------------------------------------------------------------------------
 
@@ -103,11 +176,12 @@ class FilePipeline:
 
     def _stage(self) -> None:
         """Parse and project; the row order of the file is kept (insertion order preserved), so
-        the staged file's row number is the ordinal ``k`` (no window function: it would
-        serialise the parallel CSV scan)."""
+        the staged file's row number is the ordinal ``k``. The stage is written and read once:
+        lz4 (cheap) rather than zstd."""
         self.con.execute(
-            f"COPY (SELECT {self.fmt.select(self.layout)} FROM {self._read_csv()} src) "
-            f"TO {self.stage_file} (FORMAT parquet, COMPRESSION zstd)"
+            "COPY (SELECT *, strftime(date, '%Y-%m') AS month FROM ("
+            f"SELECT {self.fmt.select(self.layout)} FROM {self._read_csv()} src)) "
+            f"TO {self.stage_file} (FORMAT parquet, COMPRESSION lz4_raw)"
         )
 
     def _stage_checked(self) -> None:
@@ -164,34 +238,48 @@ class FilePipeline:
             "ASOF LEFT JOIN skipmap m ON s.k > m.g"
         )
 
-    def _dedupe(self) -> None:
-        stored = self.store.files(self.dataset)
-        anti = ""
-        if stored:
-            glob = _literal(self.store.glob(self.dataset))
-            anti = (
-                f"ANTI JOIN (SELECT event_id FROM read_parquet({glob}, hive_partitioning = false))"
-                " st ON st.event_id = s.event_id"
+    def _dedupe(self) -> str:
+        """The predicate over the staged rows ``s`` that keeps a row: good, the first of its
+        ``event_id`` in the file, and not stored yet. Only the (few) ids seen twice in the file
+        and the ids already stored are materialised, not one entry per row."""
+        con = self.con
+        con.execute(
+            f"CREATE TEMP TABLE dups AS SELECT event_id, min(k) AS k FROM {self.stage} "
+            "WHERE reason IS NULL GROUP BY event_id HAVING count(*) > 1"
+        )
+        keep = ["s.reason IS NULL"]
+        row = con.execute("SELECT count(*) FROM dups").fetchone()
+        if row is not None and row[0]:
+            keep.append(
+                "NOT EXISTS (SELECT 1 FROM dups d WHERE d.event_id = s.event_id AND d.k <> s.k)"
             )
-        self.con.execute(
-            f"CREATE TEMP TABLE keep AS SELECT min(s.k) AS k FROM {self.stage} s "
-            f"{anti} WHERE s.reason IS NULL GROUP BY s.event_id"
-        )
+        if self.store.files(self.dataset):
+            glob = _literal(self.store.glob(self.dataset))
+            con.execute(
+                f"CREATE TEMP TABLE old AS SELECT DISTINCT s.event_id FROM {self.stage} s "
+                f"SEMI JOIN (SELECT event_id FROM read_parquet({glob}, hive_partitioning = false))"
+                " st ON st.event_id = s.event_id WHERE s.reason IS NULL"
+            )
+            row = con.execute("SELECT count(*) FROM old").fetchone()
+            if row is not None and row[0]:
+                keep.append("s.event_id NOT IN (SELECT event_id FROM old)")
+        return " AND ".join(keep)
 
-    def _write_events(self, *, every_good_row: bool) -> Path:
-        """Write the kept rows; when every good row is kept (no duplicate), no semi-join."""
+    def _write_events(self, keep: str) -> tuple[Path, int]:
+        """Write the kept rows partitioned by dataset and month (in scan order: sorting is left
+        to ``EventStore.compact``, one month at a time, in bounded memory). Returns the folder
+        and the rows written."""
         out = self.work / "out"
-        keep = "s.reason IS NULL" if every_good_row else "s.k IN (SELECT k FROM keep)"
         columns = ", ".join(f"s.{c}" for c in ("event_id", "date", *_MIDDLE))
-        self.con.execute(
+        row = self.con.execute(
             f"COPY (SELECT {_literal(self.dataset)} AS dataset, {columns}, "
-            f"{_literal(self.p.name)} AS file, s.line::BIGINT AS line, "
-            f"strftime(s.date, '%Y-%m') AS month FROM ({self._staged()}) s "
-            f"WHERE {keep}) TO {_literal(str(out))} "
-            "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (dataset, month), "
+            f"{_literal(self.p.name)} AS file, s.line::BIGINT AS line, s.month "
+            f"FROM ({self._staged()}) s WHERE {keep}) "
+            f"TO {_literal(str(out))} (FORMAT parquet, COMPRESSION zstd, "
+            "PARTITION_BY (dataset, month), "
             "FILENAME_PATTERN 'part-{i}')"
-        )
-        return out
+        ).fetchone()
+        return out, int(row[0]) if row else 0
 
     def _write_quarantine(self, target: Path) -> None:
         name = _literal(self.p.name)
@@ -255,15 +343,16 @@ class FilePipeline:
                 f"{self.p.source}: {self.scan.lines} lines in the file but {read} rows accounted "
                 "for; nothing was ingested"
             )
-        self._dedupe()
-        row = con.execute("SELECT count(*) FROM keep").fetchone()
+        keep = self._dedupe()
+        row = con.execute(f"SELECT count(*) FROM {self.stage} s WHERE {keep}").fetchone()
         stored = int(row[0]) if row else 0
         quarantined = invalid + rejected + blank + stray
         duplicate = parsed - invalid - stored
         assert read == stored + duplicate + quarantined  # no row silently dropped
-        out = self._write_events(every_good_row=duplicate == 0) if stored else None
+        out, written = self._write_events(keep) if stored else (None, 0)
         tell(0.95)
-        written = _count_rows(out) if out is not None else 0
+        if out is not None and _count_rows(out) != written:
+            raise IngestError(f"{self.p.source}: the written files do not hold {written} rows")
         if written != stored:
             raise IngestError(f"{self.p.source}: wrote {written} rows, expected {stored}")
         quarantine = self._commit_quarantine(quarantined)
@@ -301,6 +390,7 @@ class FilePipeline:
             while f"{self.p.stem}-{n}.parquet" in taken:
                 n += 1
             shutil.move(part, folder / f"{self.p.stem}-{n}.parquet")
+            self.store.record_ingested(folder / f"{self.p.stem}-{n}.parquet")
 
 
 _MIDDLE = (

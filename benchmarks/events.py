@@ -1,0 +1,508 @@
+"""Event ingest and query benchmark (issue 3, "Performance"): one command, ratios in one run.
+
+    uv run python benchmarks/events.py --rows 1000000 10000000 --out /tmp/mtbench
+
+For each size it generates a GDELT 2.0 export file (61 tab-separated columns, no header) by
+resampling the real rows of ``shared/data/gdelt2`` with a fixed seed (GLOBALEVENTID rewritten
+unique, SQLDATE spread uniformly over 2015-2019 with MonthYear/Year/FractionDate to match), then
+measures, each route in its own process (A B A B ..., medians of ``--repeats`` runs):
+
+* **ours** — ``multitrack.events.ingest.ingest`` into a fresh events dir;
+* **floor** — the faster of DuckDB alone (``COPY (SELECT cols FROM read_csv) TO parquet``) and
+  polars alone (``scan_csv().select().sink_parquet()``), same file, same 18 columns, zstd;
+* **pandas** — ``pandas.read_csv(usecols=..., dtype=...)`` + ``to_parquet`` (zstd);
+* **queries** over everything stored — all dyads by month (``relations.dyad_table``) and one
+  busy dyad's monthly series (``relations.dyad_series``, USA -> CHN), each on a fresh DuckDB
+  connection — against pandas answering the same question from its Parquet file;
+* **peak memory** of each ingest process (``ru_maxrss`` of the finished child).
+
+Generated files stay under ``--out`` (never in the repo) and are reused when present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO.parent / "shared" / "data" / "gdelt2"
+SEED = 20240603
+FIRST_DAY = date(2015, 1, 1)
+LAST_DAY = date(2019, 12, 31)
+CHUNK = 1_000_000
+
+#: The GDELT columns our ingest keeps (schema columns), and the type each route gives them.
+KEPT: dict[str, str] = {
+    "GLOBALEVENTID": "int64",
+    "SQLDATE": "int32",
+    "Actor1Code": "str",
+    "Actor1Name": "str",
+    "Actor1CountryCode": "str",
+    "Actor2Code": "str",
+    "Actor2Name": "str",
+    "Actor2CountryCode": "str",
+    "EventCode": "str",
+    "EventRootCode": "str",
+    "QuadClass": "int8",
+    "GoldsteinScale": "float64",
+    "NumMentions": "int32",
+    "NumSources": "int32",
+    "ActionGeo_CountryCode": "str",
+    "ActionGeo_Lat": "float64",
+    "ActionGeo_Long": "float64",
+    "SOURCEURL": "str",
+}
+DUCK = {"int64": "BIGINT", "int32": "INTEGER", "int8": "TINYINT", "float64": "DOUBLE"}
+DYAD = ("USA", "CHN")
+TARGETS = {
+    "ingest / floor": 1.5,
+    "pandas ingest / ingest": 2.0,
+    "dyad-by-month (s)": 0.25,
+    "one dyad (s)": 0.05,
+    "pandas / ours (queries)": 50.0,
+    "peak RSS (MB)": 1536.0,
+}
+
+
+def columns() -> tuple[str, ...]:
+    from multitrack.events.formats.gdelt import GDELT2_EXPORT
+
+    return GDELT2_EXPORT.columns
+
+
+# ------------------------------------------------------------------------------------------
+# Generation
+
+
+def generate(rows: int, path: Path, seed: int = SEED) -> None:
+    """Write ``rows`` resampled GDELT 2.0 rows to ``path`` (1M-row chunks, polars)."""
+    import numpy as np
+    import polars as pl
+
+    names = columns()
+    real = pl.concat(
+        [
+            pl.read_csv(
+                p,
+                separator="\t",
+                has_header=False,
+                new_columns=list(names),
+                infer_schema=False,
+                quote_char=None,
+            )
+            for p in sorted(SAMPLES.glob("*.export.CSV"))
+        ]
+    )
+    rng = np.random.default_rng(seed)
+    days = (LAST_DAY - FIRST_DAY).days + 1
+    epoch = (FIRST_DAY - date(1970, 1, 1)).days
+    tmp = path.with_suffix(".partial")
+    with tmp.open("wb") as out:
+        for start in range(0, rows, CHUNK):
+            n = min(CHUNK, rows - start)
+            picked = real[rng.integers(0, real.height, n)]
+            day = pl.Series("d", epoch + rng.integers(0, days, n), dtype=pl.Int32).cast(pl.Date)
+            frame = picked.with_columns(
+                pl.Series("GLOBALEVENTID", np.arange(start, start + n) + 1_000_000_000).cast(
+                    pl.String
+                ),
+                day.dt.strftime("%Y%m%d").alias("SQLDATE"),
+                day.dt.strftime("%Y%m").alias("MonthYear"),
+                day.dt.strftime("%Y").alias("Year"),
+                (day.dt.year() + (day.dt.ordinal_day() - 1) / 365.0)
+                .round(4)
+                .cast(pl.String)
+                .alias("FractionDate"),
+            ).select(names)
+            frame.write_csv(out, separator="\t", include_header=False, quote_style="never")
+    tmp.replace(path)
+
+
+# ------------------------------------------------------------------------------------------
+# Routes (each runs in its own process: ``--route NAME``); each prints one JSON line
+
+
+def route_ours(source: Path, target: Path) -> dict[str, Any]:
+    from multitrack.events.ingest import ingest
+
+    started = time.perf_counter()
+    [report] = ingest([source], events_dir=target)
+    seconds = time.perf_counter() - started
+    assert report.ok, report
+    assert report.rows_stored == report.rows_read, report
+    return {"seconds": seconds, "rows": report.rows_stored}
+
+
+def route_compact(store: Path) -> dict[str, Any]:
+    from multitrack.events.store import EventStore
+
+    started = time.perf_counter()
+    done = EventStore(store).compact()
+    return {"seconds": time.perf_counter() - started, "rows": sum(c.rows for c in done)}
+
+
+def route_duckdb(source: Path, target: Path) -> dict[str, Any]:
+    import duckdb
+
+    spec = ", ".join(f"'{c}': '{DUCK.get(KEPT.get(c, 'str'), 'VARCHAR')}'" for c in columns())
+    started = time.perf_counter()
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (SELECT {', '.join(KEPT)} FROM read_csv('{source}', delim = '\t', "
+        f"header = false, quote = '', escape = '', auto_detect = false, columns = {{{spec}}})) "
+        f"TO '{target / 'out.parquet'}' (FORMAT parquet, COMPRESSION zstd)"
+    )
+    return {"seconds": time.perf_counter() - started}
+
+
+def route_polars(source: Path, target: Path) -> dict[str, Any]:
+    import polars as pl
+
+    types = {"int64": pl.Int64, "int32": pl.Int32, "int8": pl.Int8, "float64": pl.Float64}
+    schema = {c: types.get(KEPT.get(c, "str"), pl.String) for c in columns()}
+    started = time.perf_counter()
+    pl.scan_csv(source, separator="\t", has_header=False, schema=schema, quote_char=None).select(
+        list(KEPT)
+    ).sink_parquet(target / "out.parquet", compression="zstd")
+    return {"seconds": time.perf_counter() - started}
+
+
+def route_pandas(source: Path, target: Path) -> dict[str, Any]:
+    import csv
+
+    import pandas as pd
+
+    started = time.perf_counter()
+    frame = pd.read_csv(
+        source,
+        sep="\t",
+        header=None,
+        names=list(columns()),
+        usecols=list(KEPT),
+        dtype=KEPT,
+        quoting=csv.QUOTE_NONE,
+    )
+    frame.to_parquet(target / "out.parquet", compression="zstd", index=False)
+    return {"seconds": time.perf_counter() - started}
+
+
+def route_query_ours(store: Path, repeats: int) -> dict[str, Any]:
+    from multitrack.events.engines import connect
+    from multitrack.events.parties import Party
+    from multitrack.events.relations import dyad_series, dyad_table
+    from multitrack.events.store import EventStore
+
+    events_path = EventStore(store).events_path
+    table, series, connects = [], [], []
+    dyads = events = 0
+    unique = False
+    for _ in range(repeats + 1):  # the first run warms the page cache
+        # a fresh connection each time; opening it (Ibis + DuckDB view over the files) is timed
+        # apart: a long-lived process (API, notebook) pays it once
+        started = time.perf_counter()
+        source = connect("duckdb", events_path)
+        connects.append(time.perf_counter() - started)
+        unique = source.unique
+        started = time.perf_counter()
+        result = dyad_table(source.events, by="month", unique=unique).to_pyarrow()
+        table.append(time.perf_counter() - started)
+        dyads = result.num_rows
+        source = connect("duckdb", events_path)
+        a, b = Party.state(DYAD[0]), Party.state(DYAD[1])
+        started = time.perf_counter()
+        got = dyad_series(source.events, a, b, "month", unique=unique)
+        series.append(time.perf_counter() - started)
+        events = sum(row.events for row in got.rows)
+    return {
+        "table": table[1:],
+        "series": series[1:],
+        "connect": connects[1:],
+        "groups": dyads,
+        "dyad_events": events,
+        "unique": unique,
+    }
+
+
+def route_query_pandas(parquet: Path, repeats: int) -> dict[str, Any]:
+    import pandas as pd
+
+    wanted = ["Actor1CountryCode", "Actor2CountryCode", "SQLDATE", "QuadClass", "GoldsteinScale"]
+
+    def measures(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+        quad = frame["QuadClass"]
+        frame = frame.assign(
+            q1=quad == 1, q2=quad == 2, q3=quad == 3, q4=quad == 4, gsq=frame.GoldsteinScale**2
+        )
+        return frame.groupby(keys, sort=False).agg(
+            events=("QuadClass", "size"),
+            verbal_coop=("q1", "sum"),
+            material_coop=("q2", "sum"),
+            verbal_conflict=("q3", "sum"),
+            material_conflict=("q4", "sum"),
+            goldstein_sum=("GoldsteinScale", "sum"),
+            goldstein_n=("GoldsteinScale", "count"),
+            goldstein_sq=("gsq", "sum"),
+        )
+
+    table, series = [], []
+    dyads = events = 0
+    for _ in range(repeats):
+        started = time.perf_counter()
+        frame = pd.read_parquet(parquet, columns=wanted)
+        frame = frame[
+            frame.Actor1CountryCode.notna()
+            & frame.Actor2CountryCode.notna()
+            & (frame.Actor1CountryCode != frame.Actor2CountryCode)
+        ]
+        frame = frame.assign(month=frame.SQLDATE // 100)
+        dyads = len(measures(frame, ["Actor1CountryCode", "Actor2CountryCode", "month"]))
+        table.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        frame = pd.read_parquet(parquet, columns=wanted)
+        frame = frame[(frame.Actor1CountryCode == DYAD[0]) & (frame.Actor2CountryCode == DYAD[1])]
+        frame = frame.assign(month=frame.SQLDATE // 100)
+        events = int(measures(frame, ["month"])["events"].sum())
+        series.append(time.perf_counter() - started)
+    return {"table": table, "series": series, "groups": dyads, "dyad_events": events}
+
+
+INGESTS = {"ours": route_ours, "duckdb": route_duckdb, "polars": route_polars}
+INGESTS["pandas"] = route_pandas
+
+
+@dataclass
+class Runs:
+    seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    wall: list[float] = field(default_factory=list)
+    rss_mb: list[float] = field(default_factory=list)
+
+
+def child(args: list[str], timeout: float) -> tuple[dict[str, Any], float, float]:
+    """Run this script as a child; its JSON result, its wall seconds and its peak RSS (MB)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, __file__, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+    # communicate() reaped the child; its rusage is folded into RUSAGE_CHILDREN only as a max
+    # over all children, so the child reports its own peak (ru_maxrss) in its JSON instead.
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise RuntimeError(f"{args[:2]} failed:\n{err.decode(errors='replace')[-3000:]}")
+    result: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+    return result, wall, float(result.get("rss_mb", 0.0))
+
+
+# ------------------------------------------------------------------------------------------
+# The run
+
+
+def stats(values: list[float]) -> str:
+    if not values:
+        return "-"
+    if len(values) == 1:
+        return f"{values[0]:.3f}"
+    return f"{min(values):.3f} / {statistics.median(values):.3f} / {max(values):.3f}"
+
+
+def ratio_runs(a: list[float], b: list[float]) -> list[float]:
+    return [x / y for x, y in zip(a, b, strict=False) if y > 0]
+
+
+def bench_size(rows: int, out: Path, repeats: int, pandas_repeats: int) -> dict[str, Any]:
+    source = out / f"gdelt2-{rows}.export.CSV"
+    if not source.exists():
+        started = time.perf_counter()
+        generate(rows, source)
+        print(f"  generated {source} in {time.perf_counter() - started:.1f} s", flush=True)
+    size_mb = source.stat().st_size / 1e6
+    runs = {name: Runs() for name in INGESTS}
+    timeout = max(120.0, rows / 1e6 * 60)
+    order = ["ours", "duckdb", "polars", "pandas"]
+    for i in range(repeats):
+        for name in order:
+            if name == "pandas" and i >= pandas_repeats:
+                continue
+            target = out / f"store-{name}-{rows}"
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir(parents=True)
+            result, wall, rss = child(["--route", name, str(source), str(target)], timeout)
+            runs[name].seconds.append(result["seconds"])
+            runs[name].cpu.append(result["cpu"])
+            runs[name].wall.append(wall)
+            runs[name].rss_mb.append(rss)
+            print(f"  {name:7s} run {i + 1}: {result['seconds']:.2f} s, {rss:.0f} MB", flush=True)
+    ours_store = out / f"store-ours-{rows}"
+    compact, _, compact_rss = child(["--route", "compact", str(ours_store)], timeout)
+    print(f"  compact: {compact['seconds']:.2f} s, {compact_rss:.0f} MB", flush=True)
+    qrep = max(repeats, 3)
+    ours_q, _, _ = child(["--route", "query-ours", str(out / f"store-ours-{rows}"), str(qrep)], 600)
+    pandas_q, _, _ = child(
+        ["--route", "query-pandas", str(out / f"store-pandas-{rows}" / "out.parquet"), "2"], 600
+    )
+    floor_name = min(("duckdb", "polars"), key=lambda n: statistics.median(runs[n].seconds))
+    return {
+        "rows": rows,
+        "file_mb": size_mb,
+        "runs": {n: r.__dict__ for n, r in runs.items()},
+        "floor": floor_name,
+        "compact": compact,
+        "query_ours": ours_q,
+        "query_pandas": pandas_q,
+    }
+
+
+def report(result: dict[str, Any]) -> list[str]:
+    runs = {n: Runs(**r) for n, r in result["runs"].items()}
+    med = {n: statistics.median(r.seconds) for n, r in runs.items()}
+    floor = result["floor"]
+    qo, qp = result["query_ours"], result["query_pandas"]
+    table_o, table_p = statistics.median(qo["table"]), statistics.median(qp["table"])
+    series_o, series_p = statistics.median(qo["series"]), statistics.median(qp["series"])
+    ours_rss = max(runs["ours"].rss_mb)
+    lines = [
+        f"### {result['rows']:,} rows ({result['file_mb']:.0f} MB)",
+        "",
+        "| figure | min / median / max | target | verdict |",
+        "|---|---|---|---|",
+    ]
+
+    def row(name: str, values: list[float], target: str = "", ok: bool | None = None) -> None:
+        verdict = "" if ok is None else ("met" if ok else "**missed**")
+        lines.append(f"| {name} | {stats(values)} | {target} | {verdict} |")
+
+    row("ingest, ours (s)", runs["ours"].seconds)
+    compact = result["compact"]
+    row("compact after ingest, ours (s; sorts each month)", [compact["seconds"]])
+    row("peak RSS, compact (MB)", [compact["rss_mb"]])
+    row("DuckDB alone (s)", runs["duckdb"].seconds)
+    row("polars alone (s)", runs["polars"].seconds)
+    row("pandas read_csv + to_parquet (s)", runs["pandas"].seconds)
+    paired_floor = ratio_runs(runs["ours"].seconds, runs[floor].seconds)
+    row(
+        f"ingest / floor ({floor})",
+        paired_floor,
+        "≤ 1.5",
+        med["ours"] / med[floor] <= TARGETS["ingest / floor"],
+    )
+    row(
+        "(ingest + compact) / floor",
+        [(med["ours"] + compact["seconds"]) / med[floor]],
+        "≤ 1.5",
+        (med["ours"] + compact["seconds"]) / med[floor] <= TARGETS["ingest / floor"],
+    )
+    row(
+        "pandas / ingest",
+        ratio_runs(runs["pandas"].seconds, runs["ours"].seconds),
+        "≥ 2",
+        med["pandas"] / med["ours"] >= 2.0,
+    )
+    row(
+        f"CPU seconds ours / {floor} (whole process, all threads)",
+        ratio_runs(runs["ours"].cpu, runs[floor].cpu),
+    )
+    row("peak RSS, ours ingest (MB)", runs["ours"].rss_mb, "< 1536", ours_rss < 1536)
+    row("peak RSS, pandas ingest (MB)", runs["pandas"].rss_mb)
+    row(f"dyad-by-month, ours (s; {qo['groups']:,} rows)", qo["table"], "< 0.25", table_o < 0.25)
+    row("dyad-by-month, pandas (s)", qp["table"])
+    row("dyad-by-month pandas / ours", [table_p / table_o], "≥ 50", table_p / table_o >= 50)
+    row(
+        f"one dyad {DYAD[0]}→{DYAD[1]} by month, ours (s; {qo['dyad_events']:,} events)",
+        qo["series"],
+        "< 0.05",
+        series_o < 0.05,
+    )
+    row("one dyad, pandas (s)", qp["series"])
+    row("one dyad pandas / ours", [series_p / series_o], "≥ 50", series_p / series_o >= 50)
+    row("opening the store (Ibis + DuckDB view; once per process) (s)", qo.get("connect", []))
+    if qo["groups"] != qp["groups"] or qo["dyad_events"] != qp["dyad_events"]:
+        lines.append(
+            f"\nWARNING: answers differ: ours {qo['groups']} groups / {qo['dyad_events']} "
+            f"events, pandas {qp['groups']} / {qp['dyad_events']}"
+        )
+    return [*lines, ""]
+
+
+def machine() -> str:
+    model = "?"
+    with open("/proc/cpuinfo", encoding="utf-8") as info:
+        for line in info:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    ram = 0.0
+    with open("/proc/meminfo", encoding="utf-8") as info:
+        for line in info:
+            if line.startswith("MemTotal:"):
+                ram = int(line.split()[1]) / 2**20
+                break
+    return f"{os.cpu_count()} CPUs ({model}), {ram:.0f} GiB RAM, Python {sys.version.split()[0]}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
+    parser.add_argument("--out", type=Path, default=Path("/tmp/mtbench"))
+    parser.add_argument("--repeats", type=int, default=3, help="ingest runs per route")
+    parser.add_argument("--pandas-repeats", type=int, default=2)
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument("--route", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.route:
+        return run_route(args.route)
+    out: Path = args.out.resolve()
+    if out.is_relative_to(REPO):
+        parser.error("--out must be outside the repository")
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {machine()}", flush=True)
+    results, lines = [], []
+    for rows in args.rows:
+        print(f"{rows:,} rows", flush=True)
+        result = bench_size(rows, out, args.repeats, min(args.pandas_repeats, args.repeats))
+        results.append(result)
+        lines += report(result)
+        print("\n".join(report(result)), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    return 0
+
+
+def run_route(spec: list[str]) -> int:
+    import resource
+
+    name, *rest = spec
+    result: dict[str, Any]
+    if name in INGESTS:
+        result = INGESTS[name](Path(rest[0]), Path(rest[1]))
+    elif name == "compact":
+        result = route_compact(Path(rest[0]))
+    elif name == "query-ours":
+        result = route_query_ours(Path(rest[0]), int(rest[1]))
+    elif name == "query-pandas":
+        result = route_query_pandas(Path(rest[0]), int(rest[1]))
+    else:
+        raise SystemExit(f"unknown route {name}")
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result["rss_mb"] = usage.ru_maxrss / 1024
+    result["cpu"] = usage.ru_utime + usage.ru_stime  # whole process, all threads
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
