@@ -17,10 +17,11 @@ from rich.progress import (
 from rich.table import Table
 
 from multitrack.cli.context import console, state
+from multitrack.events.ingest import FileReport
 from multitrack.exchange.exporter import export_all
 from multitrack.exchange.importer import ImportReport, import_path
 from multitrack.exchange.records import KINDS
-from multitrack.services.setup import init_database, load_demo
+from multitrack.services.setup import SYNTHETIC_DATASET, init_database, load_demo
 
 
 class ExportFormat(StrEnum):
@@ -49,6 +50,27 @@ def _report(report: ImportReport, title: str) -> None:
     console.print(table)
 
 
+def _events_report(reports: tuple[FileReport, ...], events_dir: Path) -> None:
+    if not reports:
+        console.print(f"demo events already in {events_dir}: nothing added")
+        return
+    table = Table(title=f"demo events ingested into {events_dir}", title_justify="left")
+    for column in ("file", "dataset", "stored", "quarantined"):
+        table.add_column(column, justify="left" if column in ("file", "dataset") else "right")
+    for r in reports:
+        if not r.ok:
+            table.add_row(Path(r.path).name, "[red]refused[/]", "", "")
+            continue
+        table.add_row(
+            Path(r.path).name, r.dataset or "", f"{r.rows_stored:,}", f"{r.rows_quarantined:,}"
+        )
+    console.print(table)
+    console.print(
+        f"{SYNTHETIC_DATASET} is synthetic (real GDELT rows resampled over 2015-2026 with "
+        "planted regime shifts): see `multitrack events datasets`"
+    )
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def init(ctx: typer.Context) -> None:
@@ -63,8 +85,11 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def demo(ctx: typer.Context) -> None:
-        """Load the demo world: the real cases of the seed texts (safe to run again)."""
+        """Load the demo world (the real cases of the seed texts) and the demo event data: the
+        real GDELT samples and a synthetic multi-year set resampled from them (safe to run
+        again: nothing is added twice)."""
         store = state(ctx).store(require_current=False)
+        events_dir = state(ctx).settings.events_dir
         with _progress() as bar:
             tasks: dict[str, TaskID] = {}
 
@@ -74,8 +99,17 @@ def register(app: typer.Typer) -> None:
                     tasks[name] = bar.add_task(f"demo {name}", total=total)
                 bar.advance(tasks[name], step)
 
-            report = load_demo(store, progress=tick)
-        _report(report, "demo world loaded")
+            def events_tick(name: str, fraction: float) -> None:
+                key = f"events {name}"
+                if key not in tasks:
+                    tasks[key] = bar.add_task(key, total=100)
+                bar.update(tasks[key], completed=round(100 * fraction))
+
+            report = load_demo(
+                store, events_dir=events_dir, progress=tick, events_progress=events_tick
+            )
+        _report(report.world, "demo world loaded")
+        _events_report(report.events, events_dir)
 
     @app.command("import")
     def import_(

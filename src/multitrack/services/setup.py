@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib.resources import as_file, files
+from pathlib import Path
 
+from multitrack.events import catalogue
+from multitrack.events.ingest import FileReport, ingest
 from multitrack.exchange.importer import ImportReport, Progress, import_path
 from multitrack.security.principal import system_context
 from multitrack.services.actors import seed_countries
 from multitrack.store import Store
 from multitrack.store.migrate import current_revision, head_revision, upgrade
+
+#: Called with (what, fraction done in 0..1) while the demo events are generated and ingested.
+EventsProgress = Callable[[str, float], None]
+
+#: The vendored real samples (``demo/events``): file name -> dataset.
+DEMO_SAMPLES: dict[str, str] = {
+    "20151027220000.export.CSV.gz": "gdelt2",
+    "20190121220000.export.CSV.gz": "gdelt2",
+    "20191024143000.export.CSV.gz": "gdelt2",
+    "gdelt1_events.csv.gz": "gdelt1",
+}
+SYNTHETIC_DATASET = "demo-synthetic"
 
 
 @dataclass(frozen=True)
@@ -17,6 +34,19 @@ class InitReport:
     before: str | None
     after: str | None
     countries_added: int
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    """What ``load_demo`` did: the demo world's import, and the event files ingested (files
+    already in the event store's catalogue are skipped and not listed)."""
+
+    world: ImportReport
+    events: tuple[FileReport, ...] = field(default=())
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.world.counts
 
 
 def init_database(store: Store) -> InitReport:
@@ -31,8 +61,54 @@ def is_current(store: Store) -> bool:
     return current_revision(store.engine) == head_revision(store.engine)
 
 
-def load_demo(store: Store, *, progress: Progress | None = None) -> ImportReport:
-    """The demo world (real cases from the seed texts), through the ordinary importer."""
+def load_demo(
+    store: Store,
+    *,
+    events_dir: Path | None = None,
+    progress: Progress | None = None,
+    events_progress: EventsProgress | None = None,
+) -> DemoReport:
+    """The demo world (real cases from the seed texts), through the ordinary importer; with
+    ``events_dir``, also the demo event data (:func:`load_demo_events`)."""
     init_database(store)
     with as_file(files("multitrack.demo") / "data") as folder:
-        return import_path(store, folder, principal=system_context("demo"), progress=progress)
+        world = import_path(store, folder, principal=system_context("demo"), progress=progress)
+    events = () if events_dir is None else load_demo_events(events_dir, progress=events_progress)
+    return DemoReport(world=world, events=events)
+
+
+def _ingested(events_dir: Path) -> set[tuple[str, str]]:
+    return {(info.name, f.name) for info in catalogue.datasets(events_dir) for f in info.files}
+
+
+def load_demo_events(
+    events_dir: Path, *, progress: EventsProgress | None = None
+) -> tuple[FileReport, ...]:
+    """Ingest the real GDELT samples (datasets ``gdelt2``, ``gdelt1``) and the synthetic
+    multi-year set resampled from them (``demo-synthetic``, marked synthetic) into the event
+    store. A file already in the catalogue under its dataset is skipped: running it twice adds
+    nothing (not even a catalogue entry)."""
+    from multitrack.demo import synthetic
+
+    done = _ingested(events_dir)
+    reports: list[FileReport] = []
+    with as_file(files("multitrack.demo") / "events") as folder:
+        for name, dataset in DEMO_SAMPLES.items():
+            if (dataset, name) not in done:
+                reports.extend(
+                    ingest([Path(folder) / name], events_dir=events_dir, dataset=dataset,
+                           fmt=dataset, progress=progress)
+                )  # fmt: skip
+    if (SYNTHETIC_DATASET, synthetic.FILE_NAME) not in done:
+        with tempfile.TemporaryDirectory(prefix="multitrack-demo-") as scratch:
+            made = synthetic.generate(
+                Path(scratch),
+                progress=None
+                if progress is None
+                else lambda f: progress(f"generate {synthetic.FILE_NAME}", f),
+            )
+            reports.extend(
+                ingest([made.path], events_dir=events_dir, dataset=SYNTHETIC_DATASET,
+                       fmt="gdelt2", synthetic=True, progress=progress)
+            )  # fmt: skip
+    return tuple(reports)

@@ -7,6 +7,7 @@ refuses to hand out a taxonomy that :func:`check` finds fault with.
 
 from __future__ import annotations
 
+from multitrack.taxonomy.cameo import CodeMapping, load_cameo_mapping, map_event_code
 from multitrack.taxonomy.checks import check
 from multitrack.taxonomy.loader import load_taxonomy, parse_vocabulary
 from multitrack.taxonomy.model import Taxonomy, TaxonomyError
@@ -16,11 +17,14 @@ __all__ = [
     "EXTENSIBLE",
     "SINGULAR",
     "VOCABULARIES",
+    "CodeMapping",
     "Taxonomy",
     "TaxonomyError",
     "Term",
     "Vocabulary",
     "check",
+    "load_cameo_mapping",
     "load_taxonomy",
+    "map_event_code",
     "parse_vocabulary",
 ]

@@ -30,6 +30,10 @@ def load_taxonomy() -> Taxonomy:
         raise TaxonomyError(problems)
     taxonomy = Taxonomy(vocabularies)
     problems = check(taxonomy)
+    if not problems:
+        from multitrack.taxonomy.cameo import mapping_problems
+
+        problems = mapping_problems(taxonomy)
     if problems:
         raise TaxonomyError(problems)
     return taxonomy
