@@ -1,8 +1,9 @@
-"""``multitrack org ...``, ``user ...``, ``token ...`` and ``audit ...``."""
+"""``multitrack org ...`` (with keys), ``user ...``, ``token ...`` and ``audit ...``."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -10,9 +11,10 @@ from rich.table import Table
 from sqlalchemy import select
 
 from multitrack.cli.context import Format, FormatOption, console, print_json, session, state
+from multitrack.cli.share import read_passphrase
 from multitrack.errors import InvalidValueError
 from multitrack.model import AuditEntry
-from multitrack.security import accounts
+from multitrack.security import accounts, keys
 from multitrack.security.audit import append, verify
 from multitrack.security.levels import level_name
 from multitrack.security.principal import AccessDenied, system_context
@@ -77,6 +79,73 @@ def org_list(ctx: typer.Context, fmt: Format = FormatOption) -> None:
     for r in rows:
         table.add_row(r["name"], r["description"] or "", "yes" if r["has_keys"] else "")
     console.print(table)
+
+
+@org_app.command("keys")
+def org_keys(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="A local organisation."),
+    replace: bool = typer.Option(False, "--replace", help="Make new keys in place of old ones."),
+) -> None:
+    """Make an organisation's signing and encryption keys; the private keys are sealed with a
+    passphrase (MULTITRACK_PASSPHRASE, else asked twice)."""
+    passphrase = read_passphrase(name, confirm=True)
+    with session(ctx) as s:
+        org = keys.generate_keys(s, name, passphrase, replace=replace)
+        append(
+            s,
+            action="admin",
+            entity="organisation",
+            entity_id=str(org.id),
+            detail={"keys_generated": org.name, "fingerprint": keys.fingerprint(org)},
+        )
+    console.print(f"keys of {org.name} made; fingerprint {keys.grouped(keys.fingerprint(org))}")
+
+
+@org_app.command("pubkey")
+def org_pubkey(
+    ctx: typer.Context,
+    name: str = typer.Argument(...),
+    out: Path | None = typer.Option(None, "--out", help="Write the key file here."),
+) -> None:
+    """Show an organisation's public keys by fingerprint, or write the file partners trust."""
+    with session(ctx) as s:
+        org = accounts.organisation(s, name)
+        data = keys.export_public(org)
+        shown = keys.grouped(keys.fingerprint(org))
+    if out is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    out.write_bytes(data)
+    console.print(f"wrote {out}: public keys of {name}, fingerprint {shown}")
+
+
+@org_app.command("trust")
+def org_trust(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., help="A partner's public key file."),
+    replace: bool = typer.Option(
+        False, "--replace", help="Accept keys that differ from the ones trusted before."
+    ),
+) -> None:
+    """Trust a partner organisation's public keys (compare the fingerprint with them first)."""
+    try:
+        data = path.read_bytes()[: keys.MAX_PUBLIC_FILE + 1]
+    except OSError as error:
+        raise InvalidValueError("file", f"{path}: {error.strerror or error}") from None
+    with session(ctx) as s:
+        org, changed = keys.trust(s, data, replace=replace)
+        shown = keys.grouped(keys.fingerprint(org))
+        if changed:
+            append(
+                s,
+                action="admin",
+                entity="organisation",
+                entity_id=str(org.id),
+                detail={"trusted": org.name, "fingerprint": keys.fingerprint(org)},
+            )
+    verb = "trusted" if changed else "already trusted"
+    console.print(f"{verb}: {org.name}, fingerprint {shown}")
 
 
 @user_app.command("add")
@@ -157,7 +226,11 @@ def token_create(ctx: typer.Context, name: str = typer.Argument(..., help="User 
 
 @audit_app.command("verify")
 def audit_verify(ctx: typer.Context) -> None:
-    """Check the audit chain and its signed checkpoint; exit non-zero at the first bad entry."""
+    """Check the audit chain and its signed checkpoint; exit non-zero at the first bad entry
+    (auditors and the local administrator only: the number of entries counts every change)."""
+    principal = state(ctx).principal()
+    if not principal.can_audit():
+        raise AccessDenied(f"{principal.name} is not an auditor")
     store = state(ctx).store()
     with store.session(system_context("audit-verify")) as s:
         verdict = verify(s, store.checkpoints())

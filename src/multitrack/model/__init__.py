@@ -8,6 +8,7 @@ from multitrack.model.base import Base
 from multitrack.model.channels import Channel, ChannelChange, ChannelParticipant
 from multitrack.model.engagements import Engagement, EngagementParticipant, FollowUp
 from multitrack.model.objectives import Indicator, Measurement, Objective
+from multitrack.model.share import ShareCounter, ShareReceipt
 from multitrack.model.terms import CustomTerm
 
 __all__ = [
@@ -34,5 +35,7 @@ __all__ = [
     "Organisation",
     "Release",
     "Setting",
+    "ShareCounter",
+    "ShareReceipt",
     "User",
 ]

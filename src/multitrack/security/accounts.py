@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import NoReturn
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from multitrack.errors import InvalidValueError, MultitrackError, NotFoundError
 from multitrack.model import ApiToken, Organisation, User
+from multitrack.security.audit import append
 from multitrack.security.gate import principal_of
 from multitrack.security.levels import level_rank
 from multitrack.security.passwords import hash_password, new_token, token_digest, verify_password
@@ -17,6 +19,8 @@ from multitrack.security.principal import AccessDenied, Principal, Role
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
+#: How stale a token's ``last_used_at`` may get before a request updates it.
+TOKEN_TOUCH = timedelta(minutes=1)
 
 
 class LoginFailed(MultitrackError):
@@ -136,24 +140,42 @@ def principal_for(user: User) -> Principal:
 
 
 def authenticate(session: Session, name: str, password: str) -> Principal:
-    """Check a password (system context); counts failures and locks after five of them."""
+    """Check a password (system context); counts failures and locks after five of them.
+
+    Every attempt is audited (``login`` or ``login_failed``) in the caller's unit of work: a
+    caller catches :class:`LoginFailed` inside it, so that the failure and its count are kept.
+    """
     user = session.scalars(select(User).where(User.name == name)).first()
     now = datetime.now(UTC)
     if user is None:
         verify_password(hash_password("x" * 16), password)  # same cost as a real check
-        raise LoginFailed()
+        _failed(session, name, None, "unknown user")
     locked = _aware(user.locked_until)
     if not user.active or (locked is not None and locked > now):
-        raise LoginFailed()
+        _failed(session, name, user, "inactive" if not user.active else "locked")
     if not verify_password(user.password_hash, password):
         user.failed_logins += 1
+        reason = "wrong password"
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.locked_until = now + LOCKOUT
             user.failed_logins = 0
-        raise LoginFailed()
+            reason = f"wrong password; locked for {LOCKOUT}"
+        _failed(session, name, user, reason)
     user.failed_logins = 0
     user.locked_until = None
+    append(session, action="login", entity="user", entity_id=str(user.id), detail={"user": name})
     return principal_for(user)
+
+
+def _failed(session: Session, name: str, user: User | None, reason: str) -> NoReturn:
+    append(
+        session,
+        action="login_failed",
+        entity="user",
+        entity_id=None if user is None else str(user.id),
+        detail={"user": name, "reason": reason},
+    )
+    raise LoginFailed()
 
 
 def create_token(session: Session, user_name: str) -> str:
@@ -175,5 +197,10 @@ def principal_for_token(session: Session, token: str) -> Principal | None:
     ).first()
     if row is None or row.revoked or not row.user.active:
         return None
-    row.last_used_at = datetime.now(UTC)
+    now = datetime.now(UTC)
+    last = _aware(row.last_used_at)
+    if last is None or now - last > TOKEN_TOUCH:
+        # at most one write a minute per token: a busy API client must not turn every read
+        # into a write transaction (SQLite serialises them)
+        row.last_used_at = now
     return principal_for(row.user)

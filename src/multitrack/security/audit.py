@@ -22,6 +22,7 @@ from nacl.signing import SigningKey, VerifyKey
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from multitrack.errors import MultitrackError
 from multitrack.model import AuditEntry
 from multitrack.security.gate import principal_of
 
@@ -150,8 +151,10 @@ def count_entries(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
 
 
-class CheckpointError(Exception):
-    pass
+class CheckpointError(MultitrackError):
+    """The signed checkpoint is not the installation's: the chain head cannot be trusted."""
+
+    exit_code = 8  # as a broken chain
 
 
 class Checkpoints:

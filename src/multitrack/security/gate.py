@@ -26,6 +26,7 @@ from sqlalchemy import (
     ClauseElement,
     ColumnElement,
     Select,
+    Table,
     and_,
     event,
     exists,
@@ -35,7 +36,9 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
-from sqlalchemy.sql import util as sql_util
+from sqlalchemy.sql.elements import ColumnClause, TextClause
+from sqlalchemy.sql.selectable import TableClause, TextualSelect
+from sqlalchemy.sql.visitors import HasTraverseInternals
 
 from multitrack.model import (
     Actor,
@@ -60,6 +63,8 @@ from multitrack.model import (
     Organisation,
     Release,
     Setting,
+    ShareCounter,
+    ShareReceipt,
     User,
 )
 from multitrack.security.principal import AccessDenied, NoPrincipalError, Principal
@@ -152,12 +157,18 @@ HANGING: dict[Any, Rule] = {
 }
 
 #: Account tables: a principal sees their organisation's users and their own tokens; the
-#: release table only for their own organisation; the audit log only as an auditor.
+#: release table only for their own organisation; the audit log only as an auditor; the
+#: receipts of share packages their organisation received (auditors: all of them); the share
+#: sequence counters only in system contexts.
 ACCOUNTS: dict[Any, Callable[[Principal], ColumnElement[bool]]] = {
     User: lambda p: User.organisation_id == p.organisation_id,
     ApiToken: lambda p: ApiToken.user_id == p.user_id,
     Release: lambda p: Release.organisation_id == p.organisation_id,
     AuditEntry: lambda p: true() if p.can_audit() else false(),
+    ShareReceipt: lambda p: (
+        true() if p.can_audit() else ShareReceipt.recipient_id == p.organisation_id
+    ),
+    ShareCounter: lambda p: false(),
 }
 
 #: Tables with nothing to hide: the taxonomy's own terms, organisations, settings.
@@ -180,23 +191,75 @@ def criteria_for(principal: Principal) -> list[Any]:
     return options
 
 
+_DERIVED = ("_from_obj", "_correlate", "_correlate_except")
+
+
+def _around_the_model(statement: ClauseElement) -> str | None:
+    """Why a statement would read around the criteria, or None.
+
+    The criteria attach to mapped entities (``Actor``, ``Actor.name``, ``aliased(Actor)``);
+    they cannot see SQL text (``text()``, also as a FROM or a column), a literal column, a
+    table by its name (``table("actor")``), or a protected ``Table`` used directly
+    (``Actor.__table__``), even inside an ORM statement. A column of a protected table is
+    allowed only beside its entity, which it then shares the FROM (and the criteria) of, as in
+    the ORM's own primary key lookup of ``session.get()``.
+    """
+    stack: list[Any] = [statement]
+    seen: set[int] = set()
+    mapped: set[Any] = set()  # tables of the (unaliased) entities the statement reads
+    by_column: set[Any] = set()  # protected tables reached through a plain column
+    while stack:
+        element = stack.pop()
+        if id(element) in seen:
+            continue
+        seen.add(id(element))
+        entity = getattr(element, "_annotations", {}).get("parententity")
+        if entity is not None:  # a mapped entity or attribute: its class's criteria apply
+            if getattr(entity, "is_mapper", False):
+                mapped.add(entity.local_table)
+            continue
+        if isinstance(element, TextClause | TextualSelect):
+            return "only statements built from the model may read the registry"
+        if isinstance(element, ColumnClause):
+            if element.is_literal and element.name != "*":
+                return "only statements built from the model may read the registry"
+            if element.table is not None and element.table in PROTECTED_TABLES:
+                by_column.add(element.table)
+            elif isinstance(element.table, TableClause) and not isinstance(element.table, Table):
+                return "only statements built from the model may read the registry"
+        if isinstance(element, TableClause):
+            if not isinstance(element, Table):
+                return "only statements built from the model may read the registry"
+            if element in PROTECTED_TABLES:
+                return "protected tables can only be read through the model"
+        if isinstance(element, Select):
+            # its own parts and explicit FROMs, not the FROMs it derives from its columns
+            # (a mapped column's table is filtered through the column's entity)
+            stack.extend(HasTraverseInternals.get_children(element, omit_attrs=_DERIVED))
+            stack.extend(element._from_obj)
+        else:
+            stack.extend(element.get_children())
+    if by_column - mapped:
+        return "protected tables can only be read through the model"
+    return None
+
+
 def _gate(state: ORMExecuteState) -> None:
     principal = principal_of(state.session)
     if principal.system:
         return
     statement = state.statement
     if not state.is_select:
-        if state.is_insert:
-            return
+        # Changes go through the unit of work (session.add + flush), which does not pass here;
+        # a statement-level INSERT, UPDATE or DELETE (bulk, or INSERT ... SELECT) is refused.
         raise AccessDenied("only record-by-record changes are allowed, not bulk or SQL text")
-    if statement._propagate_attrs.get("compile_state_plugin") != "orm":
-        if not isinstance(statement, ClauseElement):
-            raise AccessDenied("only statements built from the model may read the registry")
-        touched = set(sql_util.find_tables(statement, include_joins=True, include_selects=True))
-        if touched & PROTECTED_TABLES:
-            raise AccessDenied("protected tables can only be read through the model")
     if state.is_column_load or state.is_relationship_load:
-        return  # the options of the statement that loaded the parent carry over
+        return  # built by the ORM; the options of the statement that loaded the parent carry over
+    if not isinstance(statement, ClauseElement):
+        raise AccessDenied("only statements built from the model may read the registry")
+    reason = _around_the_model(statement)
+    if reason is not None:
+        raise AccessDenied(reason)
     state.statement = statement.options(*criteria_for(principal))
 
 

@@ -11,15 +11,19 @@ from multitrack.model import Setting
 
 DEFAULT_LEVELS: tuple[str, ...] = ("UNCLASSIFIED", "RESTRICTED", "CONFIDENTIAL", "SECRET")
 SETTING_KEY = "classification_levels"
+#: The names are read once per session (labels are rendered for every exported record).
+CACHE_KEY = "multitrack.levels"
 
 
 def levels(session: Session) -> tuple[str, ...]:
     """The level names, lowest first; a record's ``classification`` is an index into them."""
+    cached = session.info.get(CACHE_KEY)
+    if isinstance(cached, tuple):
+        return cached
     row = session.get(Setting, SETTING_KEY)
-    if row is None:
-        return DEFAULT_LEVELS
-    names = json.loads(row.value)
-    return tuple(str(n) for n in names)
+    names = DEFAULT_LEVELS if row is None else tuple(str(n) for n in json.loads(row.value))
+    session.info[CACHE_KEY] = names
+    return names
 
 
 def set_levels(session: Session, names: list[str]) -> tuple[str, ...]:
@@ -32,6 +36,7 @@ def set_levels(session: Session, names: list[str]) -> tuple[str, ...]:
     row = session.get(Setting, SETTING_KEY) or Setting(key=SETTING_KEY, value="[]")
     row.value = json.dumps(cleaned)
     session.add(row)
+    session.info[CACHE_KEY] = tuple(cleaned)
     return tuple(cleaned)
 
 
