@@ -45,6 +45,21 @@ class AmbiguousError(MultitrackError):
         self.candidates = candidates
 
 
+class InUseError(MultitrackError):
+    """A record other records still refer to: it cannot be deleted until they no longer do."""
+
+    exit_code = 4
+
+    def __init__(self, kind: str, ref: str, used_by: str) -> None:
+        super().__init__(f"{kind} {ref} is still referred to by {used_by} records")
+        self.kind = kind
+        self.ref = ref
+        self.used_by = used_by
+
+    def detail(self) -> dict[str, object]:
+        return {"message": str(self), "kind": self.kind, "used_by": self.used_by}
+
+
 class InvalidValueError(MultitrackError):
     """A value outside what a field accepts (unknown track, bad date ...)."""
 

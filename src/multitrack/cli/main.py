@@ -19,6 +19,8 @@ from multitrack.cli import (
     data,
     engagements,
     objectives,
+    serve,
+    share,
 )
 from multitrack.cli import events as events_cli
 from multitrack.cli import relations as relations_cli
@@ -100,6 +102,7 @@ def root(
 data.register(app)
 brief.register(app)
 relations_cli.register(app)
+serve.register(app)
 app.add_typer(actors.app, name="actor")
 app.add_typer(actors.membership_app, name="membership")
 app.add_typer(channels.app, name="channel")
@@ -113,6 +116,7 @@ app.add_typer(accounts.user_app, name="user")
 app.add_typer(accounts.token_app, name="token")
 app.add_typer(accounts.audit_app, name="audit")
 app.add_typer(events_cli.app, name="events")
+app.add_typer(share.app, name="share")
 
 
 def run() -> None:

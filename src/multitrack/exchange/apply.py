@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.orm import Session
 
-from multitrack.errors import AmbiguousError, InvalidValueError, NotFoundError
+from multitrack.errors import AmbiguousError, InUseError, InvalidValueError, NotFoundError
 from multitrack.exchange.exporter import snapshot
 from multitrack.exchange.records import (
     ActorRecord,
@@ -47,12 +47,13 @@ from multitrack.model import (
     Objective,
     Obligation,
     Organisation,
+    Release,
 )
 from multitrack.security.accounts import add_organisation, get_organisation
 from multitrack.security.audit import append
 from multitrack.security.gate import principal_of
 from multitrack.security.labels import apply_labels
-from multitrack.security.principal import Principal
+from multitrack.security.principal import AccessDenied, Principal
 from multitrack.services.actors import (
     actor_codes,
     country_of,
@@ -503,3 +504,60 @@ def apply_record(ctx: Context, kind: str, record: Item) -> object:
 def save(session: Session, kind: str, record: Item) -> Any:
     """Apply one record on its own (the ``add`` commands, forms, the API)."""
     return apply_record(Context.of(session), kind, record)
+
+
+#: What a record may not be deleted under: other labelled records pointing at it (read below
+#: the gate, so a record another organisation built on is never deleted from under it).
+REFERENCES: dict[str, tuple[Any, ...]] = {
+    "actors": (
+        Membership.member_id,
+        Membership.organisation_id,
+        ChannelParticipant.actor_id,
+        EngagementParticipant.actor_id,
+        AgreementParty.actor_id,
+        AgreementAction.actor_id,
+        Objective.actor_id,
+        Actor.parent_id,
+    ),
+    "channels": (Engagement.channel_id, Objective.channel_id),
+    "agreements": (Objective.agreement_id,),
+    "memberships": (),
+    "engagements": (),
+    "objectives": (),
+}
+MODELS: dict[str, Any] = {
+    "actors": Actor,
+    "memberships": Membership,
+    "channels": Channel,
+    "engagements": Engagement,
+    "agreements": Agreement,
+    "objectives": Objective,
+}
+
+
+def delete_record(session: Session, kind: str, record_id: uuid.UUID) -> None:
+    """Delete one record: its owner organisation's editors only (the local administrator any),
+    never while other records refer to it; audited. A hidden record is a missing one."""
+    principal = principal_of(session)
+    principal.require_write()
+    model = MODELS[kind]
+    row = session.scalars(select(model).where(model.id == record_id)).first()
+    if row is None:
+        raise NotFoundError(kind.removesuffix("s"), str(record_id))
+    if not principal.system and row.owner_id != principal.organisation_id:
+        raise AccessDenied("records owned by another organisation cannot be deleted")
+    connection = session.connection()
+    for column in REFERENCES[kind]:
+        table = column.table
+        used = connection.execute(
+            select(func.count()).select_from(table).where(column == record_id)
+        ).scalar()
+        if used:
+            raise InUseError(kind.removesuffix("s"), str(record_id), table.name)
+    before = snapshot(session, kind, row)
+    session.delete(row)
+    session.flush()
+    release = Release.__table__
+    assert isinstance(release, Table)
+    connection.execute(delete(release).where(release.c.record_id == record_id))
+    append(session, action="delete", entity=kind, entity_id=str(record_id), before=before)

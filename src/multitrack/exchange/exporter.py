@@ -226,15 +226,24 @@ UNLABELLED = frozenset({"organisations", "terms"})
 
 def records_of(session: Session, kind: str) -> Iterator[dict[str, Any]]:
     """Every record of a kind the session's principal may see, with its labels."""
-    query, convert = _SOURCES[kind]
-    rows = list(query(session))
+    query, _ = _SOURCES[kind]
+    yield from labelled_records(session, kind, list(query(session)))
+
+
+def labelled_records(session: Session, kind: str, rows: list[Any]) -> list[dict[str, Any]]:
+    """Rows of a kind as exchange records with their labels (releases read in one query)."""
+    convert = _SOURCES[kind][1]
     if kind in UNLABELLED:
-        yield from (convert(row) for row in rows)
-        return
+        return [convert(row) for row in rows]
     names = organisation_names(session)
     releases = releases_of(session, [row.id for row in rows if not row.releasable_to_all])
-    for row in rows:
-        yield {**convert(row), **labels_of(session, row, releases=releases, names=names)}
+    records = [
+        {**convert(row), **labels_of(session, row, releases=releases, names=names)} for row in rows
+    ]
+    if kind == "actors":  # a parent hidden from the principal is none (its id would show it)
+        for record, row in zip(records, rows, strict=True):
+            record["parent"] = None if row.parent is None else str(row.parent.id)
+    return records
 
 
 def snapshot(session: Session, kind: str, row: Any) -> dict[str, Any]:

@@ -1,0 +1,108 @@
+"""``/api/v1/relations``: relations between actors from the event store (the CLI's columns)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+
+from multitrack.api.deps import SessionDep
+from multitrack.api.schemas import Partners, Relations, WarningOut, problem_responses
+from multitrack.events.periods import parse_bound
+from multitrack.services.relations import (
+    EventTables,
+    partner_records,
+    party,
+    party_record,
+    relations_records,
+    warning_records,
+)
+
+router = APIRouter(prefix="/relations", tags=["relations"])
+
+By = Literal["day", "week", "month", "quarter", "year"]
+ActorRef = Annotated[str, Query(min_length=1, max_length=300)]
+FromQuery = Annotated[
+    str | None,
+    Query(
+        alias="from",
+        max_length=10,
+        description="First day: YYYY-MM-DD (YYYY-MM or YYYY: its start).",
+    ),
+]
+ToQuery = Annotated[
+    str | None,
+    Query(
+        alias="to", max_length=10, description="Last day: YYYY-MM-DD (YYYY-MM or YYYY: its end)."
+    ),
+]
+Dataset = Annotated[
+    str | None, Query(max_length=40, pattern=r"^[a-z0-9_]+$", description="e.g. gdelt2.")
+]
+
+
+def tables(request: Request) -> EventTables:
+    """The app's event tables (one per app, opened lazily)."""
+    found = getattr(request.app.state, "event_tables", None)
+    if not isinstance(found, EventTables):
+        found = EventTables(request.app.state.settings.events_dir)
+        request.app.state.event_tables = found
+    return found
+
+
+def _bounds(start: str | None, end: str | None) -> tuple[date | None, date | None]:
+    return (
+        parse_bound(start, field="from") if start else None,
+        parse_bound(end, end=True, field="to") if end else None,
+    )
+
+
+@router.get("", response_model=Relations, responses=problem_responses(400))
+def relations(
+    request: Request,
+    session: SessionDep,
+    source: ActorRef,
+    target: ActorRef,
+    by: By = "month",
+    start: FromQuery = None,
+    end: ToQuery = None,
+    dataset: Dataset = None,
+) -> dict[str, Any]:
+    """SOURCE → TARGET per period: event counts by quad class, Goldstein sum and mean,
+    cooperation share; empty periods included (the columns of ``multitrack relations``)."""
+    first, last = _bounds(start, end)
+    a, b = party(session, source, field="source"), party(session, target, field="target")
+    rows = relations_records(tables(request), a, b, by, first, last, dataset)
+    return {"source": party_record(a), "target": party_record(b), "by": by, "rows": rows}
+
+
+@router.get("/partners", response_model=Partners, responses=problem_responses(400))
+def partners(
+    request: Request,
+    session: SessionDep,
+    actor: ActorRef,
+    top: Annotated[int, Query(ge=1, le=100)] = 10,
+    level: Annotated[Literal["country", "code"], Query(alias="by")] = "country",
+    start: FromQuery = None,
+    end: ToQuery = None,
+    dataset: Dataset = None,
+) -> dict[str, Any]:
+    """ACTOR's top counterparts by event volume, both directions, with the quad-class split."""
+    first, last = _bounds(start, end)
+    p = party(session, actor, field="actor")
+    rows = partner_records(tables(request), p, top, level, first, last, dataset)
+    return {"actor": party_record(p), "rows": rows}
+
+
+@router.get("/watch", response_model=list[WarningOut], responses=problem_responses(400))
+def watch(
+    request: Request,
+    by: By = "month",
+    top: Annotated[int, Query(ge=1, le=100)] = 20,
+    as_of: Annotated[str | None, Query(max_length=10, description="Watch as of this day.")] = None,
+    dataset: Dataset = None,
+) -> list[dict[str, Any]]:
+    """Current early warnings across the most active country dyads."""
+    when = parse_bound(as_of, end=True, field="as_of") if as_of else None
+    return warning_records(tables(request), by, top, when, dataset)
