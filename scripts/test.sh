@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole check: lint, format, types, and the test suite on SQLite and on a real PostgreSQL 15.
+# The whole check: lint, format, types, and the test suite on SQLite and on a real PostgreSQL 15,
+# browser tests included (Debian's Chromium).
 # Usage: scripts/test.sh [pytest args...]     e.g. scripts/test.sh tests/store -x
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
@@ -41,9 +42,20 @@ install_postgres() {
         postgresql-15
 }
 
+# Debian's Chromium for the browser tests (tests/web drive /usr/bin/chromium with Playwright;
+# no browser download). Under CI they fail, not skip, without it.
+install_chromium() {
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        chromium
+}
+
 ensure_uv
 if [ ! -x /usr/lib/postgresql/15/bin/pg_ctl ]; then
     run_step "install PostgreSQL 15 (apt-get)" install_postgres
+fi
+if [ ! -x /usr/bin/chromium ]; then
+    run_step "install Chromium (apt-get)" install_chromium
 fi
 run_step "uv sync --frozen --all-extras" uv sync --frozen --all-extras
 run_step "ruff check" uv run --frozen ruff check .
