@@ -359,3 +359,16 @@ def module_db_url(
     postgres: str = request.getfixturevalue("postgres_url")
     with _pg_databases(postgres) as make:
         yield make()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start the shared Spark session before any test starts a thread.
+
+    PySpark launches its JVM with ``subprocess`` and a ``preexec_fn``, which is unsafe once other
+    threads run (servers, DuckDB, anyio portals): it crashed the test process when Spark came up
+    after the API and web tests. Starting it first, when Spark tests are selected, avoids that.
+    """
+    if any(item.get_closest_marker("spark") for item in session.items):
+        from multitrack.events.engines import spark_session
+
+        spark_session()
