@@ -328,13 +328,18 @@ def page(
     return Page(rows=found, total=int(total), limit=limit, offset=offset)
 
 
-def get_record(session: Session, kind: str, record_id: uuid.UUID) -> Any:
+def get_record(session: Session, kind: str, ref: uuid.UUID | str) -> Any:
     """One record by id through the gate (a fresh SELECT, not the identity map): hidden and
-    missing records both raise :class:`NotFoundError`."""
+    missing records both raise :class:`NotFoundError`, and so does a ``ref`` that is no id."""
     model = SPECS[kind].model
-    found = session.scalars(
-        select(model).where(model.id == record_id).execution_options(populate_existing=True)
-    ).first()
+    record_id = ref if isinstance(ref, uuid.UUID) else clean_uuid(ref)
+    found = (
+        session.scalars(
+            select(model).where(model.id == record_id).execution_options(populate_existing=True)
+        ).first()
+        if record_id is not None
+        else None
+    )
     if found is None:
-        raise NotFoundError(kind.removesuffix("s"), str(record_id))
+        raise NotFoundError(kind.removesuffix("s"), str(ref))
     return found

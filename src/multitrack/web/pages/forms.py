@@ -13,7 +13,7 @@ from multitrack.errors import MultitrackError, NotFoundError
 from multitrack.exchange.apply import save
 from multitrack.exchange.exporter import snapshot
 from multitrack.security.principal import Principal
-from multitrack.services.records import get_record
+from multitrack.services.listing import get_record
 from multitrack.web.core import CSRF_FIELD, WebRoute, check_csrf, page_session, render
 from multitrack.web.forms import FORMS, FormSpec, errors_of, to_record, to_values
 

@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from multitrack.exchange.exporter import snapshot
+from multitrack.services.listing import get_record
 from multitrack.services.queries import agreement_view, engagement_view, membership_view
-from multitrack.services.records import get_record
 from multitrack.web.core import WebRoute, page_session, render
 
 router = APIRouter(route_class=WebRoute)
