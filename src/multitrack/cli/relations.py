@@ -8,21 +8,21 @@ from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
 from multitrack.cli.context import console, print_json, session, state
 from multitrack.errors import InvalidValueError
-from multitrack.events.engines import EventSource, check_engine, connect
-from multitrack.events.parties import Party, resolve_party
-from multitrack.events.partners import PARTNER_COLUMNS, PartnerLevel, top_partners
 from multitrack.events.periods import PERIODS, check_period, parse_bound
-from multitrack.events.relations import SERIES_COLUMNS, dyad_series
 from multitrack.events.store import EventStore
-from multitrack.events.trends import trend
-from multitrack.events.warnings import EarlyWarning, early_warnings, watch
+
+if TYPE_CHECKING:  # the analytics load Ibis (~0.5 s): only when a relations command runs
+    from multitrack.events.engines import EventSource
+    from multitrack.events.parties import Party
+    from multitrack.events.partners import PartnerLevel
+    from multitrack.events.warnings import EarlyWarning
 
 
 class OutputFormat(StrEnum):
@@ -63,10 +63,14 @@ def events_path(ctx: typer.Context) -> Path:
 
 
 def open_events(ctx: typer.Context, engine: str) -> EventSource:
+    from multitrack.events.engines import check_engine, connect
+
     return connect(check_engine(engine), events_path(ctx))
 
 
 def resolve(ctx: typer.Context, *refs: str) -> list[Party]:
+    from multitrack.events.parties import resolve_party
+
     with session(ctx) as s:
         return [resolve_party(s, ref) for ref in refs]
 
@@ -133,6 +137,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Relations of SOURCE → TARGET per period from the event store: event counts by quad
         class, Goldstein sum and mean, cooperation share; empty periods included."""
+        from multitrack.events.relations import SERIES_COLUMNS, dyad_series
+        from multitrack.events.trends import trend
+        from multitrack.events.warnings import early_warnings
+
         period = check_period(by)
         first, last = _bounds(start, end)
         a, b = resolve(ctx, source, target)
@@ -176,6 +184,8 @@ def register(app: typer.Typer) -> None:
         engine: str = EngineOpt,
     ) -> None:
         """ACTOR's top counterparts by event volume, both directions, with the quad-class split."""
+        from multitrack.events.partners import PARTNER_COLUMNS, top_partners
+
         if level not in ("country", "code"):
             raise InvalidValueError("by", f"unknown partner level {level!r}; use country or code")
         partner_level: PartnerLevel = "country" if level == "country" else "code"
@@ -199,6 +209,8 @@ def register(app: typer.Typer) -> None:
         engine: str = EngineOpt,
     ) -> None:
         """Current early warnings across the most active country dyads."""
+        from multitrack.events.warnings import watch
+
         period = check_period(by)
         when = parse_bound(as_of, end=True, field="as-of") if as_of else None
         events = open_events(ctx, engine).events
