@@ -191,7 +191,10 @@ TAMPERING: dict[str, tuple[list[str], int, str]] = {
         "entries 5..6 were removed",
     ),
     "the newest entry's hash": (
-        ["UPDATE audit_entry SET hash = 'f' || substr(hash, 2) WHERE seq = 6"],
+        [  # flip the first hex digit (a hash that already starts with "f" stays changed)
+            "UPDATE audit_entry SET hash = CASE WHEN substr(hash, 1, 1) = 'f' THEN 'e' ELSE 'f' END"
+            " || substr(hash, 2) WHERE seq = 6"
+        ],
         6,
         "its content was changed",
     ),
