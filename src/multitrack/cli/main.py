@@ -15,16 +15,21 @@ from multitrack.cli import (
     actors,
     agreements,
     brief,
+    brokers,
     channels,
     data,
     engagements,
     objectives,
+    report,
     serve,
     share,
 )
 from multitrack.cli import events as events_cli
+from multitrack.cli import oversight as oversight_cli
 from multitrack.cli import relations as relations_cli
+from multitrack.cli import analytics_cli
 from multitrack.cli import taxonomy as taxonomy_cli
+from multitrack.cli import vetting as vetting_cli
 from multitrack.cli.context import State, render_error, render_usage_error
 from multitrack.config import DB_ENV, EVENTS_DIR_ENV
 from multitrack.errors import MultitrackError
@@ -101,7 +106,10 @@ def root(
 
 data.register(app)
 brief.register(app)
+brokers.register(app)
 relations_cli.register(app)
+oversight_cli.register(app)
+analytics_cli.register(app)
 serve.register(app)
 app.add_typer(actors.app, name="actor")
 app.add_typer(actors.membership_app, name="membership")
@@ -110,6 +118,7 @@ app.add_typer(engagements.app, name="engagement")
 app.add_typer(engagements.followup_app, name="followup")
 app.add_typer(agreements.app, name="agreement")
 app.add_typer(objectives.app, name="objective")
+app.add_typer(vetting_cli.app, name="vetting")
 app.add_typer(taxonomy_cli.app, name="taxonomy")
 app.add_typer(accounts.org_app, name="org")
 app.add_typer(accounts.user_app, name="user")
@@ -117,6 +126,7 @@ app.add_typer(accounts.token_app, name="token")
 app.add_typer(accounts.audit_app, name="audit")
 app.add_typer(events_cli.app, name="events")
 app.add_typer(share.app, name="share")
+app.add_typer(report.app, name="report")
 
 
 def run() -> None:
