@@ -1,0 +1,629 @@
+"""Coverage of a focal actor: its active channels by counterpart × sector × track, and the gaps.
+
+The focal actor speaks through itself and its organs (:func:`~multitrack.services.brief.
+family_of`); a counterpart is whom another participant speaks for (an organ its state, a
+person their state: :func:`~multitrack.services.brief.counterpart`), as in the brief.
+
+Gaps, each scored and explained (``docs/analytics.md``, "Coverage and gaps", says why):
+
+* ``traffic_without_channel`` — a counterpart with heavy event traffic with the focal actor in a
+  sector (both directions, over the recent window, sectors from the CAMEO mapping) and no
+  active channel with it in that sector, its parent sector or a sub-sector;
+* ``track1_only`` — a counterpart whose every active channel is Track 1: no Track 1.5 or
+  non-official line to fall back on;
+* ``dormant_worsening`` — a channel that is dormant (by status, or active without an
+  engagement for :data:`QUIET_DAYS`) while relations with a counterpart on it are worsening
+  (the Theil–Sen trend of :mod:`multitrack.events.trends` over the window, in either
+  direction, from at least half of the window's months and ``min_events`` events).
+
+Every gap's ``score`` is ``weight × (1 + log2(1 + events)) × (1 + conflict share) × (1 +
+worsening)``. Without an event store (or when the focal actor has no code to find it in event
+data) there are no event-based gaps, and the result says so.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from multitrack.errors import InvalidValueError
+from multitrack.events.parties import Party, party_of
+from multitrack.model import Actor, Channel, ChannelParticipant, Engagement
+from multitrack.services.actors import resolve_actor
+from multitrack.services.brief import counterpart, family_of
+from multitrack.services.vocabulary import taxonomy_for
+from multitrack.taxonomy import load_taxonomy
+
+if TYPE_CHECKING:  # the event analytics load Ibis: only when an event store is given
+    from multitrack.events.relations import DyadSeries
+    from multitrack.events.trends import Trend
+    from multitrack.services.relations import EventTables
+
+GapKind = Literal["traffic_without_channel", "track1_only", "dormant_worsening"]
+
+#: Months of events the gaps look at, ending with the latest event on or before ``today``.
+WINDOW_MONTHS = 12
+#: A counterpart's events in one sector over the window that make its traffic "heavy".
+MIN_EVENTS = 10
+#: An active channel without an engagement for this long counts as dormant.
+QUIET_DAYS = 730
+#: How much each kind of gap weighs in its score.
+WEIGHTS: dict[GapKind, float] = {
+    "traffic_without_channel": 1.0,
+    "track1_only": 0.5,
+    "dormant_worsening": 1.0,
+}
+DIGITS = 3
+
+
+@dataclass(frozen=True)
+class Who:
+    id: str
+    name: str
+    kind: str
+
+    @classmethod
+    def of(cls, actor: Actor) -> Who:
+        return cls(str(actor.id), actor.name, actor.kind)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "kind": self.kind}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Active channels with one counterpart in one sector on one track."""
+
+    counterpart: Who
+    sector: str
+    track: str
+    channels: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.channels)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "counterpart": self.counterpart.to_dict(),
+            "sector": self.sector,
+            "track": self.track,
+            "count": self.count,
+            "channels": list(self.channels),
+        }
+
+
+@dataclass(frozen=True)
+class Traffic:
+    """Events between the focal actor and a counterpart (both directions) in the window."""
+
+    events: int = 0
+    conflict: int = 0
+
+    @property
+    def conflict_share(self) -> float:
+        return self.conflict / self.events if self.events else 0.0
+
+    def plus(self, events: int, conflict: int) -> Traffic:
+        return Traffic(self.events + events, self.conflict + conflict)
+
+
+@dataclass(frozen=True)
+class CounterpartRow:
+    counterpart: Who
+    active: int
+    inactive: int
+    tracks: tuple[str, ...]
+    sectors: tuple[str, ...]
+    events: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "counterpart": self.counterpart.to_dict(),
+            "active_channels": self.active,
+            "other_channels": self.inactive,
+            "tracks": list(self.tracks),
+            "sectors": list(self.sectors),
+            "events": self.events,
+        }
+
+
+@dataclass(frozen=True)
+class Gap:
+    kind: GapKind
+    counterpart: Who
+    score: float
+    reasons: tuple[str, ...]
+    sector: str | None = None
+    track: str | None = None
+    channel: dict[str, str] | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "counterpart": self.counterpart.to_dict(),
+            "sector": self.sector,
+            "track": self.track,
+            "channel": self.channel,
+            "score": self.score,
+            "reasons": list(self.reasons),
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True)
+class Coverage:
+    actor: Who
+    cells: tuple[Cell, ...]
+    counterparts: tuple[CounterpartRow, ...]
+    gaps: tuple[Gap, ...]
+    #: the event window used (ISO dates), or None when no event-based gaps were possible
+    window: tuple[str, str] | None
+    #: why the event-based gaps are missing, or what they are based on
+    events_note: str
+
+    @property
+    def sectors(self) -> list[str]:
+        return sorted({c.sector for c in self.cells})
+
+    @property
+    def tracks(self) -> list[str]:
+        order = {t.id: i for i, t in enumerate(load_taxonomy().tracks)}
+        return sorted({c.track for c in self.cells}, key=lambda t: order.get(t, len(order)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "actor": self.actor.to_dict(),
+            "window": None if self.window is None else {"from": self.window[0],
+                                                        "to": self.window[1]},
+            "events_note": self.events_note,
+            "tracks": self.tracks,
+            "sectors": self.sectors,
+            "matrix": [c.to_dict() for c in self.cells],
+            "counterparts": [c.to_dict() for c in self.counterparts],
+            "gaps": [g.to_dict() for g in self.gaps],
+        }  # fmt: skip
+
+
+def gap_score(kind: GapKind, traffic: Traffic, worsening: float = 0.0) -> float:
+    """``weight × (1 + log2(1 + events)) × (1 + conflict share) × (1 + worsening)``."""
+    value = (
+        WEIGHTS[kind]
+        * (1 + math.log2(1 + traffic.events))
+        * (1 + traffic.conflict_share)
+        * (1 + max(worsening, 0.0))
+    )
+    return round(value, DIGITS)
+
+
+# ------------------------------------------------------------------------------------------
+# The registry side
+
+
+@dataclass
+class _Line:
+    """One channel of the focal actor with the counterparts on it."""
+
+    channel: Channel
+    counterparts: list[Actor]
+    last_engagement: str | None = None
+
+
+def _lines(session: Session, family: set[uuid.UUID]) -> list[_Line]:
+    channels = session.scalars(
+        select(Channel)
+        .where(
+            Channel.id.in_(
+                select(ChannelParticipant.channel_id).where(ChannelParticipant.actor_id.in_(family))
+            )
+        )
+        .order_by(Channel.name, Channel.id)
+    ).unique()
+    lines = []
+    for channel in channels:
+        found: dict[uuid.UUID, Actor] = {}
+        for p in channel.participants:
+            if p.actor_id in family:
+                continue
+            other = counterpart(session, p.actor)
+            if other.id not in family:
+                found.setdefault(other.id, other)
+        lines.append(_Line(channel, sorted(found.values(), key=lambda a: (a.name, str(a.id)))))
+    if lines:
+        latest: dict[uuid.UUID, str] = {}
+        rows = session.execute(
+            select(Engagement.channel_id, Engagement.start).where(
+                Engagement.channel_id.in_([line.channel.id for line in lines])
+            )
+        )
+        for channel_id, start in rows:
+            if start and start > latest.get(channel_id, ""):
+                latest[channel_id] = start
+        for line in lines:
+            line.last_engagement = latest.get(line.channel.id)
+    return lines
+
+
+def _related(session: Session) -> dict[str, set[str]]:
+    """For each sector: itself, its ancestors and its descendants (a channel in any of them
+    covers events of the sector)."""
+    sectors = taxonomy_for(session).sectors
+    up = {t.id: {a.id for a in sectors.ancestors(t.id)} for t in sectors.terms}
+    return {s: {s} | up[s] | {other for other, above in up.items() if s in above} for s in up}
+
+
+def _partial_day(text: str) -> date | None:
+    parts = text.split("-")
+    try:
+        return date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1,
+                    int(parts[2]) if len(parts) > 2 else 1)  # fmt: skip
+    except (ValueError, IndexError):
+        return None
+
+
+def _channel_ref(channel: Channel) -> dict[str, str]:
+    return {"id": str(channel.id), "name": channel.name, "status": channel.status}
+
+
+def dormancy(line: _Line, today: date) -> str | None:
+    """Why a channel counts as dormant, or None."""
+    channel = line.channel
+    if channel.status == "dormant":
+        return "its status is dormant"
+    if channel.status != "active":
+        return None
+    last = line.last_engagement or channel.started
+    when = _partial_day(last) if last else None
+    if when is None:
+        return None
+    if (today - when).days >= QUIET_DAYS:
+        what = "engagement" if line.last_engagement else "record (it started)"
+        return f"active, but its last {what} was on {last}"
+    return None
+
+
+# ------------------------------------------------------------------------------------------
+# The event side
+
+
+def _window(tables: EventTables, today: date, months: int) -> tuple[date, date] | None:
+    def latest(source: Any) -> date | None:
+        from multitrack.events.relations import as_date
+
+        value = source.events.filter(source.events.date <= today).date.max().execute()
+        return None if value is None or value != value else as_date(value)  # NaT != NaT
+
+    end = tables.cached(("coverage-latest", today), latest)
+    if end is None:
+        return None
+    month = end.year * 12 + end.month - 1 - (months - 1)
+    return date(month // 12, month % 12 + 1, 1), end
+
+
+def _traffic_rows(
+    tables: EventTables, focal: Party, start: date, end: date
+) -> list[dict[str, Any]]:
+    """Per counterpart code, country and event code: events and conflict events."""
+
+    def compute(source: Any) -> list[dict[str, Any]]:
+        from multitrack.events.relations import scope, unique_events
+
+        t = scope(source.events, start=start, end=end)
+        sides = []
+        for own, other in (("source", "target"), ("target", "source")):
+            mine = focal.matches(t, own).fill_null(False)  # type: ignore[arg-type]
+            theirs = focal.matches(t, other).fill_null(False)  # type: ignore[arg-type]
+            side = t.filter(mine, ~theirs)
+            side = side.mutate(
+                other_code=side[f"{other}_code"].fill_null(""),
+                other_country=side[f"{other}_country"].fill_null(""),
+                code=side.event_code.fill_null(""),
+            )
+            sides.append(unique_events(side, ("other_code", "other_country", "code", "quad_class")))
+        both = sides[0].union(sides[1])
+        grouped = both.group_by(["other_code", "other_country", "code"]).aggregate(
+            events=both.count(), conflict=both.count(where=both.quad_class >= 3)
+        )
+        rows: list[dict[str, Any]] = grouped.to_pyarrow().to_pylist()
+        return rows
+
+    return tables.cached(("coverage-traffic", focal, start, end), compute)
+
+
+def _sector_of(code: str, cache: dict[str, str | None]) -> str | None:
+    if code not in cache:
+        from multitrack.taxonomy import map_event_code
+
+        try:
+            cache[code] = map_event_code(code).sector
+        except InvalidValueError:
+            cache[code] = None
+    return cache[code]
+
+
+def _traffic(
+    session: Session,
+    tables: EventTables,
+    focal: Party,
+    family: set[uuid.UUID],
+    start: date,
+    end: date,
+) -> tuple[dict[uuid.UUID, Actor], dict[tuple[uuid.UUID, str], Traffic]]:
+    """Event traffic by (counterpart, sector), counterparts resolved through the registry."""
+    from multitrack.events.registry import ActorResolver
+
+    resolver = ActorResolver.from_session(session)
+    rows = _traffic_rows(tables, focal, start, end)
+    resolved: dict[str, uuid.UUID | None] = {}
+    keys = {(r["other_code"], r["other_country"]) for r in rows}
+    ids: dict[tuple[str, str], str] = {}
+    for code, country in keys:
+        found = resolver.resolve(code or None, country or None)
+        if found is not None:
+            ids[(code, country)] = found.actor.id
+    actors = {
+        str(a.id): a
+        for a in session.scalars(
+            select(Actor).where(Actor.id.in_([uuid.UUID(i) for i in set(ids.values())]))
+        ).unique()
+    }
+    folded: dict[uuid.UUID, Actor] = {}
+    for key, actor_id in ids.items():
+        actor = actors.get(actor_id)
+        if actor is None:
+            continue
+        other = counterpart(session, actor)
+        if other.id in family:
+            continue
+        folded[other.id] = other
+        resolved[f"{key[0]}\x00{key[1]}"] = other.id
+    sectors: dict[str, str | None] = {}
+    traffic: dict[tuple[uuid.UUID, str], Traffic] = {}
+    for row in rows:
+        other_id = resolved.get(f"{row['other_code']}\x00{row['other_country']}")
+        sector = _sector_of(row["code"], sectors)
+        if other_id is None or sector is None:
+            continue
+        key2 = (other_id, sector)
+        traffic[key2] = traffic.get(key2, Traffic()).plus(int(row["events"]), int(row["conflict"]))
+    return folded, traffic
+
+
+def _trends(
+    tables: EventTables, a: Party, b: Party, start: date, end: date, months: int
+) -> list[Trend]:
+    from multitrack.events.trends import trend
+    from multitrack.services.relations import series
+
+    def one(source: Party, target: Party) -> DyadSeries:
+        def compute(opened: Any) -> DyadSeries:
+            return series(opened, source, target, "month", start, end)
+
+        return tables.cached(("coverage-series", source, target, start, end), compute)
+
+    return [trend(one(a, b), window=months), trend(one(b, a), window=months)]
+
+
+# ------------------------------------------------------------------------------------------
+# The whole
+
+
+def coverage(
+    session: Session,
+    actor_ref: str,
+    *,
+    events: EventTables | None = None,
+    today: date | None = None,
+    window_months: int = WINDOW_MONTHS,
+    min_events: int = MIN_EVENTS,
+) -> Coverage:
+    """The coverage matrix of ``actor_ref`` and its gaps, ranked by score (highest first)."""
+    if window_months < 3:
+        raise InvalidValueError("window", "needs at least 3 months (a trend needs 3 points)")
+    if min_events < 1:
+        raise InvalidValueError("min_events", "must be 1 or more")
+    today = today or date.today()
+    actor = resolve_actor(session, actor_ref)
+    family = family_of(session, actor)
+    lines = _lines(session, family)
+    related = _related(session)
+    sector_names = {t.id: t.name for t in taxonomy_for(session).sectors.terms}
+
+    cells: dict[tuple[uuid.UUID, str, str], list[str]] = {}
+    known: dict[uuid.UUID, Actor] = {}
+    for line in lines:
+        for other in line.counterparts:
+            known[other.id] = other
+            if line.channel.status == "active":
+                key = (other.id, line.channel.sector, line.channel.track)
+                cells.setdefault(key, []).append(line.channel.name)
+
+    # --- the event side, when there is one
+    window: tuple[date, date] | None = None
+    note = "no event store: only gaps from the registry (Track 1 only)"
+    focal: Party | None = None
+    traffic: dict[tuple[uuid.UUID, str], Traffic] = {}
+    if events is not None and not events.store.is_empty():
+        try:
+            focal = party_of(actor)
+        except InvalidValueError:
+            note = f"{actor.name} has no ISO3 or CAMEO code, so event data cannot find it"
+        if focal is not None:
+            window = _window(events, today, window_months)
+            if window is None:
+                note = f"the event store holds no events on or before {today.isoformat()}"
+            else:
+                seen, traffic = _traffic(session, events, focal, family, *window)
+                known.update(seen)
+                note = (
+                    f"events from {window[0].isoformat()} to {window[1].isoformat()} "
+                    f"({window_months} months), both directions"
+                )
+    by_counterpart: dict[uuid.UUID, Traffic] = {}
+    for (other_id, _), t in traffic.items():
+        by_counterpart[other_id] = by_counterpart.get(other_id, Traffic()).plus(
+            t.events, t.conflict
+        )
+
+    def name(sector: str) -> str:
+        return sector_names.get(sector, sector)
+
+    gaps: list[Gap] = []
+    # (a) heavy traffic in a sector, no active channel in it
+    active_sectors: dict[uuid.UUID, set[str]] = {}
+    for other_id, sector, _track in cells:
+        active_sectors.setdefault(other_id, set()).add(sector)
+    for (other_id, sector), t in traffic.items():
+        if t.events < min_events:
+            continue
+        covered = active_sectors.get(other_id, set()) & related.get(sector, {sector})
+        if covered:
+            continue
+        other = known[other_id]
+        inactive = [
+            f"{line.channel.name} ({line.channel.status})"
+            for line in lines
+            if other in line.counterparts and line.channel.status != "active"
+            and line.channel.sector in related.get(sector, {sector})
+        ]  # fmt: skip
+        reasons = [
+            f"{t.events} events with {other.name} in {name(sector)} between "
+            f"{window[0].isoformat() if window else '?'} and "
+            f"{window[1].isoformat() if window else '?'} (both directions), "
+            f"{t.conflict_share:.0%} of them conflict",
+            f"no active channel with {other.name} in {name(sector)} or a related sector"
+            + (f"; not active: {', '.join(inactive)}" if inactive else ""),
+        ]
+        gaps.append(
+            Gap(
+                kind="traffic_without_channel",
+                counterpart=Who.of(other),
+                sector=sector,
+                score=gap_score("traffic_without_channel", t),
+                reasons=tuple(reasons),
+                evidence={"events": t.events, "conflict_share": round(t.conflict_share, DIGITS)},
+            )
+        )
+    # (b) only Track 1
+    tracks_of: dict[uuid.UUID, set[str]] = {}
+    for other_id, _sector, track in cells:
+        tracks_of.setdefault(other_id, set()).add(track)
+    for other_id, tracks in tracks_of.items():
+        if tracks != {"1"}:
+            continue
+        other = known[other_id]
+        names = sorted({n for (o, _s, _t), ns in cells.items() if o == other_id for n in ns})
+        t = by_counterpart.get(other_id, Traffic())
+        reasons = [
+            f"every active channel with {other.name} is Track 1 ({len(names)}: "
+            f"{', '.join(names)}); no Track 1.5 or non-official line",
+        ]
+        if focal is not None and window is not None:
+            reasons.append(
+                f"{t.events} events with {other.name} in the window, "
+                f"{t.conflict_share:.0%} of them conflict"
+            )
+        gaps.append(
+            Gap(
+                kind="track1_only",
+                counterpart=Who.of(other),
+                track="1",
+                score=gap_score("track1_only", t),
+                reasons=tuple(reasons),
+                evidence={"channels": names, "events": t.events if window else None},
+            )
+        )
+    # (c) dormant channels with a worsening trend (from months that have events)
+    min_points = max(3, (window_months + 1) // 2)
+    if focal is not None and window is not None and events is not None:
+        for line in lines:
+            why = dormancy(line, today)
+            if why is None:
+                continue
+            for other in line.counterparts:
+                if by_counterpart.get(other.id, Traffic()).events < min_events:
+                    continue  # too few events for a trend to mean anything
+                try:
+                    theirs = party_of(other)
+                except InvalidValueError:
+                    continue
+                trends = _trends(events, focal, theirs, *window, window_months)
+                worst = min(
+                    (tr for tr in trends if tr.change is not None and tr.points >= min_points),
+                    key=lambda tr: tr.change or 0.0,
+                    default=None,
+                )
+                if worst is None or worst.direction != "worsening" or worst.change is None:
+                    continue
+                t = by_counterpart.get(other.id, Traffic())
+                worsening = -worst.change
+                reasons = [
+                    f"channel {line.channel.name} is dormant: {why}",
+                    f"relations {worst.source} → {worst.target} are worsening: "
+                    f"{worst.change:+.2f} Goldstein points from {worst.first} to {worst.last} "
+                    f"(Theil–Sen trend)",
+                ]
+                gaps.append(
+                    Gap(
+                        kind="dormant_worsening",
+                        counterpart=Who.of(other),
+                        sector=line.channel.sector,
+                        track=line.channel.track,
+                        channel=_channel_ref(line.channel),
+                        score=gap_score("dormant_worsening", t, worsening),
+                        reasons=tuple(reasons),
+                        evidence={
+                            "events": t.events,
+                            "conflict_share": round(t.conflict_share, DIGITS),
+                            "trends": [tr.record for tr in trends],
+                        },
+                    )
+                )
+    gaps.sort(key=lambda g: (-g.score, g.kind, g.counterpart.name, g.sector or ""))
+
+    rows = []
+    for other_id, other in known.items():
+        mine = [line for line in lines if other in line.counterparts]
+        active = [line for line in mine if line.channel.status == "active"]
+        had = by_counterpart.get(other_id)
+        if not mine and had is None:
+            continue
+        rows.append(
+            CounterpartRow(
+                counterpart=Who.of(other),
+                active=len(active),
+                inactive=len(mine) - len(active),
+                tracks=tuple(sorted({line.channel.track for line in active})),
+                sectors=tuple(sorted({line.channel.sector for line in active})),
+                events=None if window is None else (had.events if had else 0),
+            )
+        )
+    rows.sort(key=lambda r: (-r.active, -(r.events or 0), r.counterpart.name))
+    return Coverage(
+        actor=Who.of(actor),
+        cells=tuple(
+            Cell(Who.of(known[o]), s, tr, tuple(ns))
+            for (o, s, tr), ns in sorted(
+                cells.items(), key=lambda kv: (known[kv[0][0]].name, kv[0][1], kv[0][2])
+            )
+        ),
+        counterparts=tuple(rows),
+        gaps=tuple(gaps),
+        window=None if window is None else (window[0].isoformat(), window[1].isoformat()),
+        events_note=note,
+    )
+
+
+def events_for(events_dir: Any) -> EventTables | None:
+    """The event tables of a folder, or None when it holds no events (for the shells)."""
+    from multitrack.services.relations import EventTables
+
+    tables = EventTables(events_dir)
+    return None if tables.store.is_empty() else tables
