@@ -14,6 +14,7 @@ from multitrack.cli import (
     accounts,
     actors,
     agreements,
+    analytics_cli,
     brief,
     brokers,
     channels,
@@ -27,7 +28,6 @@ from multitrack.cli import (
 from multitrack.cli import events as events_cli
 from multitrack.cli import oversight as oversight_cli
 from multitrack.cli import relations as relations_cli
-from multitrack.cli import analytics_cli
 from multitrack.cli import taxonomy as taxonomy_cli
 from multitrack.cli import vetting as vetting_cli
 from multitrack.cli.context import State, render_error, render_usage_error
