@@ -8,6 +8,7 @@ from multitrack.api.deps import current_principal
 from multitrack.api.routes import (
     actors,
     agreements,
+    analytics,
     channels,
     engagements,
     memberships,
@@ -23,5 +24,6 @@ router = APIRouter(
 )
 for module in (actors, memberships, channels, engagements, agreements, objectives, relations, meta):
     router.include_router(module.router)
+router.include_router(analytics.router)
 
 __all__ = ["router"]
