@@ -26,6 +26,7 @@ from multitrack.cli import (
     share,
 )
 from multitrack.cli import events as events_cli
+from multitrack.cli import impact as impact_cli
 from multitrack.cli import oversight as oversight_cli
 from multitrack.cli import relations as relations_cli
 from multitrack.cli import taxonomy as taxonomy_cli
@@ -108,6 +109,7 @@ data.register(app)
 brief.register(app)
 brokers.register(app)
 relations_cli.register(app)
+impact_cli.register(app)
 oversight_cli.register(app)
 analytics_cli.register(app)
 serve.register(app)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
-from datetime import date
-from typing import Any
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
 from multitrack.events.relations import QUAD_COLUMNS, PeriodRow
 from multitrack.web.svg import svg, tag, text, title, track_class, year_of
+
+if TYPE_CHECKING:
+    from multitrack.analytics.impact import DyadImpact
 
 QUAD_NAMES = {
     "verbal_coop": "Verbal cooperation",
@@ -53,9 +58,12 @@ def track_bars(counts: Sequence[tuple[str, str, int]], *, label: str) -> Markup:
     )
 
 
-def relations_chart(rows: Sequence[PeriodRow], *, label: str) -> Markup:
+def relations_chart(
+    rows: Sequence[PeriodRow], *, label: str, markers: Sequence[ChartMarker] = ()
+) -> Markup:
     """Stacked bars of the four quad classes per period and the Goldstein mean as a line
-    (right axis, −10 … +10)."""
+    (right axis, −10 … +10); ``markers`` (our engagements, agreement dates) as vertical lines
+    over the period they fall in, each a link to its record."""
     width, height, left, right, top, bottom = 760, 300, 48, 48, 16, 64
     plot_w, plot_h = width - left - right, height - top - bottom
     n = max(len(rows), 1)
@@ -114,7 +122,52 @@ def relations_chart(rows: Sequence[PeriodRow], *, label: str) -> Markup:
     for point in points:
         if point is not None:
             parts.append(tag("circle", class_="goldstein-point", cx=point[0], cy=point[1], r=2.5))
+    starts = [r.start for r in rows]
+    for marker in markers:
+        index = bisect.bisect_right(starts, marker.date) - 1
+        if index < 0 or (index == len(rows) - 1 and marker.date > _period_last(rows)):
+            continue
+        parts.append(_marker(marker, left + index * step + step / 2, top, top + plot_h))
     return svg(parts, width=width, height=height, label=label, class_="chart relations")
+
+
+@dataclass(frozen=True)
+class ChartMarker:
+    """A dated record drawn over a relations chart: a vertical line linking to the record."""
+
+    date: date
+    label: str
+    href: str
+    kind: str  # engagement | agreement
+
+
+def _period_last(rows: Sequence[PeriodRow]) -> date:
+    """The last day the rows cover (the last period is as long as the one before it)."""
+    last = rows[-1].start
+    if len(rows) < 2:
+        return last
+    return last + (last - rows[-2].start) - timedelta(days=1)
+
+
+def _marker(marker: ChartMarker, x: float, y0: float, y1: float) -> Markup:
+    name = f"{marker.kind.capitalize()} {marker.date.isoformat()}: {marker.label}"
+    return tag(
+        "a",
+        [
+            title(name),
+            tag("line", class_=f"marker {marker.kind}", x1=x, y1=y0, x2=x, y2=y1),
+            tag(
+                "path",
+                class_=f"marker-head {marker.kind}",
+                d=f"M{x - 5:.1f},{y0 - 8:.1f} L{x + 5:.1f},{y0 - 8:.1f} L{x:.1f},{y0:.1f} Z",
+            ),
+        ],
+        href=marker.href,
+        class_="chart-marker",
+        aria_label=name,
+        data_date=marker.date.isoformat(),
+        data_kind=marker.kind,
+    )
 
 
 def _axis_years(lo: float, hi: float, x_of: Any, y: float) -> list[str]:
@@ -222,3 +275,202 @@ def channel_timeline(
     parts.append(tag("line", class_="axis", x1=left, y1=axis, x2=width - right, y2=axis))
     parts += _axis_years(lo, hi, x_of, axis)
     return svg(parts, width=width, height=height, label=label, class_="chart timeline")
+
+
+def impact_chart(dyad: DyadImpact, *, label: str | None = None) -> Markup:
+    """One dyad around a milestone: stacked quad-class bars per period and the Goldstein mean
+    (as :func:`relations_chart`), the milestone as a vertical line, the mean of each window as
+    a dashed level; below, the change of the Goldstein mean at every reference date of the
+    dyad's history (dots) and at the milestone (diamond)."""
+    rows = dyad.series
+    width, left, right, top, plot_h = 760, 48, 48, 22, 190
+    strip_top, strip_h = top + plot_h + 70, 44
+    height = strip_top + strip_h + 30
+    plot_w = width - left - right
+    name = label or (
+        f"{dyad.label}: {dyad.verdict}"
+        + (f" ({dyad.direction})" if dyad.direction and dyad.verdict != "insufficient" else "")
+        + f" — {dyad.reason}"
+    )
+    if not rows:
+        return svg(
+            [text("No periods to draw", x=left, y=40, class_="empty")],
+            width=width,
+            height=80,
+            label=name,
+            class_="chart impact",
+        )
+    n = len(rows)
+    step = plot_w / n
+    starts = [r.start for r in rows]
+    span = _period_last(rows) if n > 1 else rows[0].start + timedelta(days=6)
+    ends = [*starts[1:], span + timedelta(days=1)]
+
+    def x_of(day: date) -> float:
+        i = min(max(bisect.bisect_right(starts, day) - 1, 0), n - 1)
+        length = max((ends[i] - starts[i]).days, 1)
+        fraction = min(max((day - starts[i]).days / length, 0.0), 1.0)
+        return left + (i + fraction) * step
+
+    zero = top + plot_h / 2
+
+    def y_of(mean: float) -> float:
+        return zero - plot_h / 2 * mean / 10
+
+    most = max((r.events for r in rows), default=0) or 1
+    before, after = dyad.before, dyad.after
+    m = after.start
+    parts: list[str] = [
+        tag(
+            "rect",
+            title(f"Before: {before.start} – {before.end}, {before.events} events"),
+            class_="window before",
+            x=x_of(before.start),
+            y=top,
+            width=max(x_of(m) - x_of(before.start), 1.0),
+            height=plot_h,
+        ),
+        tag(
+            "rect",
+            title(f"After: {after.start} – {after.end}, {after.events} events"),
+            class_="window after",
+            x=x_of(m),
+            y=top,
+            width=max(left + plot_w - x_of(m), 1.0),
+            height=plot_h,
+        ),
+        tag("line", x1=left, y1=top + plot_h, x2=left + plot_w, y2=top + plot_h, class_="axis"),
+        tag("line", x1=left, y1=top, x2=left, y2=top + plot_h, class_="axis"),
+        tag("line", x1=left, y1=zero, x2=left + plot_w, y2=zero, class_="zero"),
+        text(str(most), x=left - 6, y=top + 10, class_="axis-label", text_anchor="end"),
+        text("0", x=left - 6, y=top + plot_h, class_="axis-label", text_anchor="end"),
+        text("+10", x=left + plot_w + 6, y=top + 10, class_="axis-label"),
+        text("−10", x=left + plot_w + 6, y=top + plot_h, class_="axis-label"),
+    ]
+    label_every = max(1, math.ceil(n / 12))
+    points: list[tuple[float, float] | None] = []
+    for i, row in enumerate(rows):
+        x = left + i * step
+        y: float = top + plot_h
+        for column in QUAD_COLUMNS:
+            value = int(getattr(row, column))
+            if value:
+                h = plot_h * value / most
+                y -= h
+                parts.append(
+                    tag(
+                        "rect",
+                        title(f"{row.period}: {value} {QUAD_NAMES[column].lower()}"),
+                        class_=f"bar {column}",
+                        x=x + step * 0.1,
+                        y=y,
+                        width=step * 0.8,
+                        height=h,
+                        data_period=row.period,
+                    )
+                )
+        if i % label_every == 0:
+            parts.append(
+                text(
+                    row.period,
+                    class_="axis-label tick",
+                    transform=f"translate({x + step / 2:.1f},{top + plot_h + 12}) rotate(40)",
+                )
+            )
+        mean = row.goldstein_mean
+        points.append(None if mean is None else (x + step / 2, y_of(mean)))
+    path, pen_down = [], False
+    for point in points:
+        if point is None:
+            pen_down = False
+            continue
+        path.append(f"{'L' if pen_down else 'M'}{point[0]:.1f},{point[1]:.1f}")
+        pen_down = True
+    parts.append(tag("path", class_="goldstein", d=" ".join(path) or "M0,0"))
+    for window, x0, x1 in ((before, x_of(before.start), x_of(m)), (after, x_of(m), left + plot_w)):
+        if window.goldstein_mean is not None:
+            level = y_of(window.goldstein_mean)
+            parts.append(
+                tag(
+                    "line",
+                    title(
+                        f"Mean Goldstein {window.start} – {window.end}: "
+                        f"{window.goldstein_mean:+.2f}"
+                    ),
+                    class_="window-mean",
+                    x1=x0,
+                    y1=level,
+                    x2=x1,
+                    y2=level,
+                )
+            )
+    xm = x_of(m)
+    parts.append(
+        tag(
+            "line",
+            title(f"Milestone {m.isoformat()}"),
+            class_="milestone",
+            x1=xm,
+            y1=top - 6,
+            x2=xm,
+            y2=top + plot_h,
+        )
+    )
+    parts.append(text(m.isoformat(), x=xm + 4, y=top - 8, class_="axis-label"))
+    parts += _reference_strip(dyad, left, plot_w, strip_top, strip_h)
+    return svg(parts, width=width, height=height, label=name, class_="chart impact")
+
+
+def _reference_strip(
+    dyad: DyadImpact, left: float, plot_w: float, top: float, height: float
+) -> list[str]:
+    change = dyad.test("goldstein_mean").change
+    values = [r.change for r in dyad.references]
+    parts: list[str] = [
+        text(
+            f"Change of the mean Goldstein score: at {len(values)} other dates of the dyad's "
+            "history (dots) and at the milestone (◆)",
+            x=left,
+            y=top - 8,
+            class_="axis-label",
+        )
+    ]
+    shown = [*values, 0.0, *([change] if change is not None else [])]
+    lo, hi = min(shown), max(shown)
+    pad = max((hi - lo) * 0.05, 0.25)
+    lo, hi = lo - pad, hi + pad
+    axis = top + height / 2
+
+    def x_of(value: float) -> float:
+        return left + plot_w * (value - lo) / (hi - lo)
+
+    parts.append(tag("line", class_="axis", x1=left, y1=axis, x2=left + plot_w, y2=axis))
+    parts.append(tag("line", class_="zero", x1=x_of(0.0), y1=top, x2=x_of(0.0), y2=top + height))
+    parts.append(text(f"{lo:+.1f}", x=left, y=top + height + 14, class_="axis-label"))
+    parts.append(
+        text(f"{hi:+.1f}", x=left + plot_w, y=top + height + 14, class_="axis-label",
+             text_anchor="end")
+    )  # fmt: skip
+    for i, ref in enumerate(dyad.references):
+        parts.append(
+            tag(
+                "circle",
+                title(f"{ref.date.isoformat()}: {ref.change:+.2f}"),
+                class_="reference",
+                cx=x_of(ref.change),
+                cy=axis - 6 + (i % 3) * 6,
+                r=3.5,
+            )
+        )
+    if change is not None:
+        x = x_of(change)
+        parts.append(
+            tag(
+                "path",
+                title(f"Milestone: {change:+.2f} ({dyad.verdict})"),
+                class_=f"milestone-change {dyad.verdict}",
+                d=f"M{x:.1f},{axis - 9:.1f} L{x + 7:.1f},{axis:.1f} L{x:.1f},{axis + 9:.1f} "
+                f"L{x - 7:.1f},{axis:.1f} Z",
+            )
+        )
+    return parts

@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 from multitrack.errors import MultitrackError
 from multitrack.events.parties import Party, party_of, resolve_party
 from multitrack.events.partners import top_partners
+from multitrack.events.periods import period_end
 from multitrack.events.relations import dyad_series
 from multitrack.model import Actor
 from multitrack.services.actors import find_actors
 from multitrack.web.charts import relations_chart
 from multitrack.web.events import event_source
+from multitrack.web.impact import chart_marks
 
 PARTNERS = 8
 
@@ -29,7 +31,13 @@ def actor_relations(
 ) -> dict[str, Any]:
     """What the relations panel shows: the partners to choose from and one chart per
     direction, or a message saying why there is nothing to draw."""
-    result: dict[str, Any] = {"charts": [], "partners": [], "message": None, "chosen": chosen}
+    result: dict[str, Any] = {
+        "charts": [],
+        "partners": [],
+        "message": None,
+        "chosen": chosen,
+        "marks": [],
+    }
     source = event_source(request)
     if source is None:
         result["message"] = "No event data has been ingested yet (multitrack events ingest)."
@@ -65,6 +73,8 @@ def actor_relations(
         result["message"] = f"No events between {actor.name} and {result['partner']}."
         return result
     first, last = min(starts), max(ends)
+    marks = chart_marks(session, own, partner, first, period_end(last, "month"))
+    result["marks"] = marks
     for a, b in ((own, partner), (partner, own)):
         series = dyad_series(events, a, b, "month", start=first, end=last)
         label = f"{a.name or a.label} → {b.name or b.label}"
@@ -72,7 +82,9 @@ def actor_relations(
             {
                 "label": label,
                 "events": sum(r.events for r in series.rows),
-                "svg": relations_chart(series.rows, label=f"Events {label} by month"),
+                "svg": relations_chart(
+                    series.rows, label=f"Events {label} by month", markers=marks
+                ),
             }
         )
     return result

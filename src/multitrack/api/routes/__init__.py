@@ -9,12 +9,16 @@ from multitrack.api.routes import (
     actors,
     agreements,
     analytics,
+    brokers,
     channels,
     engagements,
+    impact,
     memberships,
     meta,
     objectives,
+    oversight,
     relations,
+    vetting,
 )
 from multitrack.api.routes.common import COMMON_PROBLEMS
 from multitrack.api.schemas import problem_responses
@@ -25,5 +29,9 @@ router = APIRouter(
 for module in (actors, memberships, channels, engagements, agreements, objectives, relations, meta):
     router.include_router(module.router)
 router.include_router(analytics.router)
+router.include_router(impact.router)
+router.include_router(brokers.router)
+router.include_router(vetting.router)
+router.include_router(oversight.router)
 
 __all__ = ["router"]

@@ -13,12 +13,13 @@ from multitrack.services.queries import (
 from multitrack.services.vocabulary import taxonomy_for
 from multitrack.web.charts import channel_timeline
 from multitrack.web.core import WebRoute, page_session, render
+from multitrack.web.impact import channel_relations
 
 router = APIRouter(route_class=WebRoute)
 
 
 @router.get("/channels/{ref}")
-def channel_page(request: Request, ref: str) -> Response:
+def channel_page(request: Request, ref: str, dyad: str | None = None) -> Response:
     with page_session(request) as (_, principal, session):
         channel = get_channel(session, ref)
         view = channel_view(channel)
@@ -34,5 +35,6 @@ def channel_page(request: Request, ref: str) -> Response:
             "timeline": channel_timeline(
                 view["history"], label=f"Track and status history of {channel.name}"
             ),
+            "relations": channel_relations(request, session, channel, dyad),
         }
         return render(request, "channel.html", context, principal=principal)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
+from multitrack.analytics.impact import MAX_WINDOW, MIN_WINDOW
 from multitrack.exchange.exporter import snapshot
 from multitrack.services.listing import get_record
 from multitrack.services.queries import agreement_view, engagement_view, membership_view
 from multitrack.web.core import WebRoute, page_session, render
+from multitrack.web.impact import impact_panel
 
 router = APIRouter(route_class=WebRoute)
 
@@ -27,7 +29,7 @@ def _view(session: Any, kind: str, row: Any) -> dict[str, Any]:
     return labels
 
 
-def _page(request: Request, kind: str, ref: str) -> Response:
+def _page(request: Request, kind: str, ref: str, impact: dict[str, Any] | None = None) -> Response:
     with page_session(request) as (_, principal, session):
         row = get_record(session, kind, ref)
         view = _view(session, kind, row)
@@ -36,17 +38,38 @@ def _page(request: Request, kind: str, ref: str) -> Response:
         else:
             title = str(view[TITLES[kind]])
         context = {"title": title, "kind": kind, "record": view}
+        if impact is not None:
+            context["impact"] = impact_panel(request, session, row, **impact)
         return render(request, "record.html", context, principal=principal)
 
 
+Window = Annotated[int, Query(ge=MIN_WINDOW, le=MAX_WINDOW)]
+By = Literal["day", "week", "month"]
+MilestoneQuery = Annotated[str | None, Query(max_length=200)]
+
+
 @router.get("/engagements/{ref}")
-def engagement_page(request: Request, ref: str) -> Response:
-    return _page(request, "engagements", ref)
+def engagement_page(
+    request: Request,
+    ref: str,
+    window: Window = 90,
+    by: By = "week",
+    milestone: MilestoneQuery = None,
+) -> Response:
+    panel = {"window": window, "by": by, "milestone": milestone}
+    return _page(request, "engagements", ref, panel)
 
 
 @router.get("/agreements/{ref}")
-def agreement_page(request: Request, ref: str) -> Response:
-    return _page(request, "agreements", ref)
+def agreement_page(
+    request: Request,
+    ref: str,
+    window: Window = 90,
+    by: By = "week",
+    milestone: MilestoneQuery = None,
+) -> Response:
+    panel = {"window": window, "by": by, "milestone": milestone}
+    return _page(request, "agreements", ref, panel)
 
 
 @router.get("/objectives/{ref}")
