@@ -8,11 +8,11 @@ from pathlib import Path
 import typer
 from sqlalchemy.orm import Session
 
+from multitrack.analytics.coverage import events_for
 from multitrack.cli.context import Format, FormatOption, console, err_console, print_json, session
 from multitrack.cli.context import state as cli_state
 from multitrack.reports import Report, Written, build_accountability, build_brief, format_of
 from multitrack.reports import write_report as write_file
-from multitrack.reports.events import open_events
 
 app = typer.Typer(
     help="Reports in HTML or PDF, holding only what you may see: an actor brief, the "
@@ -65,7 +65,7 @@ def brief_report(
     events_dir = cli_state(ctx).settings.events_dir
 
     def build(s: Session) -> Report:
-        return build_brief(s, actor, events=open_events(events_dir))
+        return build_brief(s, actor, events=events_for(events_dir))
 
     _show(_make(ctx, out, f"the brief of {actor}", build), fmt)
 

@@ -3,14 +3,13 @@ ego network, recent engagements, agreements in force and open follow-ups."""
 
 from __future__ import annotations
 
-import uuid
-from collections import defaultdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx  # type: ignore[import-untyped]
 from sqlalchemy.orm import Session
 
+from multitrack.analytics.coverage import coverage
+from multitrack.analytics.networks import ego_network
 from multitrack.errors import MultitrackError
 from multitrack.model import Actor
 from multitrack.reports.document import Report
@@ -18,72 +17,76 @@ from multitrack.reports.figures import Edge, Node, ego_network_svg, relations_fi
 from multitrack.reports.marking import marking
 from multitrack.security.gate import principal_of
 from multitrack.services.actors import find_actors, resolve_actor
-from multitrack.services.brief import brief, counterpart
-from multitrack.services.network import channel_graph
+from multitrack.services.brief import brief
 from multitrack.services.queries import actor_detail
 from multitrack.services.vocabulary import taxonomy_for
 
 if TYPE_CHECKING:
-    from multitrack.events.engines import EventSource
+    from multitrack.services.relations import EventTables
 
 PARTNERS = 5
 HEAT_STEPS = 4
 
 
-def _speakers(session: Session, channels: list[dict[str, Any]]) -> dict[str, str]:
-    """Counterpart name → the id of the actor it is (whom the channels' participants speak
-    for), so that every counterpart the report names carries its id."""
-    found: dict[str, str] = {}
-    for channel in channels:
-        for summary in channel["counterparts"]:
-            actor = session.get(Actor, uuid.UUID(summary["id"]))
-            if actor is not None:
-                speaker = counterpart(session, actor)
-                found[speaker.name] = str(speaker.id)
-    return found
+GAP_KINDS = {
+    "traffic_without_channel": "no channel for the traffic",
+    "track1_only": "Track 1 only",
+    "dormant_worsening": "dormant, worsening",
+}
+#: The gaps a brief lists (the highest scores; the coverage command lists them all).
+GAPS = 10
 
 
-def heat_map(session: Session, data: dict[str, Any]) -> dict[str, Any]:
-    """Counterpart × sector: the active channels in each cell (with their tracks); an empty
-    cell is a gap."""
-    ids = _speakers(session, data["channels"])
-    sectors: set[str] = set()
-    rows = []
-    for entry in data["coverage"]:
-        cells: dict[str, dict[str, Any]] = defaultdict(lambda: {"active": 0, "tracks": set()})
-        for track, channels in entry["tracks"].items():
-            for c in channels:
-                sectors.add(c["sector"])
-                cell = cells[c["sector"]]
-                cell["active"] += c["status"] == "active"
-                cell["tracks"].add(track)
-        rows.append(
-            {
-                "counterpart": entry["counterpart"],
-                "id": ids.get(entry["counterpart"]),
-                "cells": dict(cells),
-            }
+def heat_map(found: dict[str, Any]) -> dict[str, Any]:
+    """Counterpart × sector from the coverage matrix: the active channels in each cell (with
+    their tracks); a cell where event traffic has no channel is marked as a gap."""
+    cells: dict[tuple[str, str], dict[str, Any]] = {}
+    for c in found["matrix"]:
+        cell = cells.setdefault(
+            (c["counterpart"]["id"], c["sector"]), {"active": 0, "tracks": [], "gap": None}
         )
-    most = max((c["active"] for r in rows for c in r["cells"].values()), default=0)
-    for row in rows:
-        for cell in row["cells"].values():
-            cell["tracks"] = sorted(cell["tracks"])
-            share = cell["active"] / most if most else 0
-            cell["heat"] = 0 if not cell["active"] else max(1, round(share * HEAT_STEPS))
-    return {"sectors": sorted(sectors), "rows": rows, "most": most}
+        cell["active"] += c["count"]
+        cell["tracks"].append(c["track"])
+    rows = [r["counterpart"] for r in found["counterparts"]]
+    shown = {r["id"] for r in rows}
+    for gap in found["gaps"]:
+        if gap["kind"] == "traffic_without_channel" and gap["counterpart"]["id"] in shown:
+            cell = cells.setdefault(
+                (gap["counterpart"]["id"], gap["sector"]), {"active": 0, "tracks": [], "gap": None}
+            )
+            cell["gap"] = gap["evidence"].get("events")
+    most = max((c["active"] for c in cells.values()), default=0)
+    for cell in cells.values():
+        share = cell["active"] / most if most else 0
+        cell["heat"] = 0 if not cell["active"] else max(1, round(share * HEAT_STEPS))
+    sectors = sorted({sector for _, sector in cells})
+    return {
+        "sectors": sectors,
+        "rows": [
+            {
+                "counterpart": r,
+                "cells": {s: cells[(r["id"], s)] for s in sectors if (r["id"], s) in cells},
+            }
+            for r in rows
+        ],
+        "most": most,
+    }
 
 
 def relations_trend(
-    session: Session, actor: Actor, events: EventSource | None
+    session: Session, actor: Actor, tables: EventTables | None
 ) -> tuple[dict[str, Any] | None, str | None]:
     """The actor's top partners in the event store and the monthly relations with the first
     of them, both directions; or why there is none."""
-    if events is None:
+    if tables is None:
         return None, "No event data has been ingested (multitrack events ingest)."
+    events = tables.source()
     from multitrack.events.parties import Party, party_of
     from multitrack.events.partners import top_partners
+    from multitrack.events.periods import period_end
     from multitrack.events.relations import dyad_series
     from multitrack.web.charts import relations_chart
+    from multitrack.web.impact import chart_marks
 
     try:
         own = party_of(actor)
@@ -111,42 +114,49 @@ def relations_trend(
     ends = [s.rows[-1].start for s in series if s.rows]
     if not starts:
         return None, f"No events between {actor.name} and {top['name']}."
+    first, last = min(starts), max(ends)
+    marks = chart_marks(session, own, other, first, period_end(last, "month"))
     charts = []
     for a, b in ((own, other), (other, own)):
-        rows = dyad_series(events.events, a, b, "month", start=min(starts), end=max(ends)).rows
+        rows = dyad_series(events.events, a, b, "month", start=first, end=last).rows
         label = f"{a.name or a.label} → {b.name or b.label}"
+        chart = relations_chart(rows, label=f"Events {label} by month", markers=marks)
         charts.append(
             {
                 "label": label,
                 "events": sum(r.events for r in rows),
-                "svg": relations_figure(relations_chart(rows, label=f"Events {label} by month")),
+                "svg": relations_figure(chart),
             }
         )
-    return {"partner": top, "partners": partners, "charts": charts}, None
+    marked = [
+        {
+            "date": m.date.isoformat(),
+            "kind": m.kind,
+            "label": m.label,
+            "id": m.href.rstrip("/").rsplit("/", 1)[-1],  # the record's id, for the marking
+        }
+        for m in marks
+    ]
+    return {"partner": top, "partners": partners, "charts": charts, "marks": marked}, None
 
 
-def ego_network(session: Session, actor: Actor) -> dict[str, Any]:
-    """The actor (organs and people folded into whom they speak for), its channels and who
-    else is on them."""
-    graph = channel_graph(session)
-    me = counterpart(session, actor)
-    key = f"actor:{me.id}"
-    nodes: list[Node] = []
-    edges: list[Edge] = []
-    ids: list[str] = [str(me.id)]
-    if key in graph:
-        ego = nx.ego_graph(graph, key, radius=2)
-        for node, d in ego.nodes(data=True):
-            nodes.append(Node(node, d["label"], d["kind"], d.get("track"), d.get("status")))
-            ids.append(d["id"])
-        edges = [Edge(a, b, d.get("track")) for a, b, d in ego.edges(data=True)]
+def ego_drawing(found: dict[str, Any]) -> dict[str, Any]:
+    """The ego network of :func:`multitrack.analytics.networks.ego_network`, drawn."""
+    nodes = [
+        Node(n["node"], n["label"], n["kind"], n.get("track"), n.get("status"))
+        for n in found["nodes"]
+    ]
+    edges = [Edge(e["source"], e["target"], e.get("track")) for e in found["edges"]]
     channels = sum(n.kind == "channel" for n in nodes)
+    centre = found["centre"]
     return {
-        "of": {"id": str(me.id), "name": me.name},
-        "ids": ids,
+        "of": {"id": centre["id"], "name": centre["name"]},
+        "nodes": [n["id"] for n in found["nodes"]],
         "channels": channels,
         "actors": max(len(nodes) - channels - 1, 0),
-        "svg": ego_network_svg(nodes, edges, centre=key, label=f"Ego network of {me.name}"),
+        "svg": ego_network_svg(
+            nodes, edges, centre=centre["node"], label=f"Ego network of {centre['name']}"
+        ),
     }
 
 
@@ -169,32 +179,39 @@ def _agreement(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_brief(
-    session: Session, ref: str, *, events: EventSource | None = None, today: date | None = None
+    session: Session, ref: str, *, events: EventTables | None = None, today: date | None = None
 ) -> Report:
-    """The brief of the actor ``ref`` as the session's principal may see it."""
+    """The brief of the actor ``ref`` as the session's principal may see it; ``events``: the
+    event store for the relations trend and the event-based coverage gaps."""
     data = brief(session, ref, today=today)
-    actor = resolve_actor(session, data["actor"]["id"])
+    key = data["actor"]["id"]
+    actor = resolve_actor(session, key)
+    found = coverage(session, key, events=events, today=today).to_dict()
     taxonomy = taxonomy_for(session)
     relations, relations_note = relations_trend(session, actor, events)
     context: dict[str, Any] = {
         "actor": _actor(session, actor),
         "memberships": data["memberships"],
-        "tracks": data["tracks"],
         "channels": data["channels"],
         "engagements": [_engagement(e) for e in data["recent_engagements"]],
         "agreements": [_agreement(a) for a in data["agreements_in_force"]],
         "follow_ups": data["open_follow_ups"],
         "track_names": {t.id: t.name for t in taxonomy.tracks},
         "sector_names": {s.id: s.name for s in taxonomy.sectors},
-        "heat": heat_map(session, data),
+        "heat": heat_map(found),
+        "gaps": found["gaps"][:GAPS],
+        "gap_count": len(found["gaps"]),
+        "gap_kinds": GAP_KINDS,
+        "coverage_note": found["events_note"],
         "relations": relations,
         "relations_note": relations_note,
-        "network": ego_network(session, actor),
+        "network": ego_drawing(ego_network(session, key).to_dict()),
     }
     sections = [
         "Memberships",
         "Channels",
         "Coverage",
+        "Coverage gaps",
         "Relations trend",
         "Ego network",
         "Recent engagements",

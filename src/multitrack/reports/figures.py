@@ -33,6 +33,7 @@ RELATIONS_CSS = (
     ".bar.verbal_coop{fill:#9ecae1}.bar.material_coop{fill:#3182bd}"
     ".bar.verbal_conflict{fill:#fcae91}.bar.material_conflict{fill:#cb181d}"
     ".goldstein{fill:none;stroke:#222;stroke-width:2}.goldstein-point{fill:#222}"
+    ".marker{stroke:#6a3d9a;stroke-width:2;stroke-dasharray:4 3}.marker-head{fill:#6a3d9a}"
 )
 
 NETWORK_CSS = (

@@ -14,6 +14,7 @@ from multitrack.web.pages import (
     forms,
     network,
     records,
+    reports,
     search,
 )
 
@@ -21,3 +22,4 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 # Forms first: "/actors/new" must not be read as the actor whose id is "new".
 for page in (auth, dashboard, forms, actors, channels, records, network, coverage, search):
     router.include_router(page.router)
+router.include_router(reports.router)

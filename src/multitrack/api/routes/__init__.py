@@ -18,6 +18,7 @@ from multitrack.api.routes import (
     objectives,
     oversight,
     relations,
+    reports,
     vetting,
 )
 from multitrack.api.routes.common import COMMON_PROBLEMS
@@ -33,5 +34,6 @@ router.include_router(impact.router)
 router.include_router(brokers.router)
 router.include_router(vetting.router)
 router.include_router(oversight.router)
+router.include_router(reports.router)
 
 __all__ = ["router"]
