@@ -77,6 +77,8 @@ class Transition:
     from_track: str
     to_track: str
     date: str
+    #: since when the channel had been on ``from_track`` (the first entry of that run)
+    since: str
     status: str
     direction: Direction
     note: str | None
@@ -92,6 +94,7 @@ class Transition:
             "from_track": self.from_track,
             "to_track": self.to_track,
             "date": self.date,
+            "since": self.since,
             "status": self.status,
             "direction": self.direction,
             "note": self.note,
@@ -109,6 +112,9 @@ class Journey:
     channel_id: str
     channel: str
     path: tuple[str, ...]
+    #: since when it was on its first track
+    started: str
+    #: the dates of its first and last move
     first: str
     last: str
 
@@ -126,6 +132,7 @@ class Journey:
             "from_track": self.from_track,
             "to_track": self.to_track,
             "path": list(self.path),
+            "started": self.started,
             "first": self.first,
             "last": self.last,
             "direction": direction_of(self.from_track, self.to_track),
@@ -181,9 +188,11 @@ def transitions(session: Session, actor_ref: str | None = None) -> list[Transiti
     found: list[Transition] = []
     for channel in channels:
         history = list(channel.history)
+        entered = history[0].date if history else ""
         for before, after in pairwise(history):
             if before.track == after.track:
                 continue
+            since, entered = entered, after.date
             at_move = [e for e in engagements.get(channel.id, []) if same_time(e.start, after.date)]
             participants, from_engagements = _who(channel, at_move)
             found.append(
@@ -194,6 +203,7 @@ def transitions(session: Session, actor_ref: str | None = None) -> list[Transiti
                     from_track=before.track,
                     to_track=after.track,
                     date=after.date,
+                    since=since,
                     status=after.status,
                     direction=direction_of(before.track, after.track),
                     note=after.note,
@@ -223,6 +233,7 @@ def journeys(found: Sequence[Transition]) -> list[Journey]:
                 channel_id=channel_id,
                 channel=moves[0].channel,
                 path=tuple(path),
+                started=moves[0].since,
                 first=moves[0].date,
                 last=moves[-1].date,
             )

@@ -1,4 +1,5 @@
-"""The coverage heat map of a focal actor: counterpart × sector, by number of active channels."""
+"""The coverage of a focal actor: the heat map counterpart × sector by number of active
+channels, and its gaps ranked with their reasons (:mod:`multitrack.analytics.coverage`)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from multitrack.analytics.coverage import coverage
+from multitrack.api.routes.relations import tables
 from multitrack.services.brief import brief
 from multitrack.services.vocabulary import taxonomy_for
+from multitrack.web.analytics_charts import GAP_LABELS, gap_bars
 from multitrack.web.core import WebRoute, page_session, render
 
 router = APIRouter(route_class=WebRoute)
 HEAT_STEPS = 4
+#: Gaps listed and drawn on the page (all of them are in the API and the CLI's JSON).
+GAPS_SHOWN = 20
 
 
 def heat_map(coverage: list[dict[str, Any]]) -> dict[str, Any]:
@@ -43,10 +49,19 @@ def coverage_page(request: Request, ref: str) -> Response:
     with page_session(request) as (_, principal, session):
         summary = brief(session, ref)
         sector_names = {s.id: s.name for s in taxonomy_for(session).sectors}
+        found = tables(request)
+        events = None if found.store.is_empty() else found
+        result = coverage(session, summary["actor"]["id"], events=events).to_dict()
+        gaps = result["gaps"][:GAPS_SHOWN]
         context = {
             "title": f"Coverage of {summary['actor']['name']}",
             "actor": summary["actor"],
             "heat": heat_map(summary["coverage"]),
             "sector_names": sector_names,
+            "gaps": gaps,
+            "gap_total": len(result["gaps"]),
+            "gap_labels": GAP_LABELS,
+            "gap_chart": gap_bars(gaps, label=f"Gaps of {summary['actor']['name']}, ranked"),
+            "events_note": result["events_note"],
         }
         return render(request, "coverage.html", context, principal=principal)
