@@ -16,6 +16,7 @@ from multitrack.web.pages import (
     records,
     reports,
     search,
+    transitions,
 )
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -23,3 +24,4 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 for page in (auth, dashboard, forms, actors, channels, records, network, coverage, search):
     router.include_router(page.router)
 router.include_router(reports.router)
+router.include_router(transitions.router)
