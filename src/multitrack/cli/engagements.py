@@ -14,6 +14,8 @@ from multitrack.cli.context import (
     ReleasableOption,
     build,
     console,
+    err_console,
+    escape,
     labels,
     print_json,
     session,
@@ -22,6 +24,7 @@ from multitrack.errors import InvalidValueError
 from multitrack.exchange.apply import save
 from multitrack.exchange.records import EngagementRecord
 from multitrack.services.queries import engagement_view, list_engagements, open_follow_ups
+from multitrack.services.vetting import engagement_warnings
 
 app = typer.Typer(help="Engagements: dated activities on a channel.", no_args_is_help=True)
 followup_app = typer.Typer(help="Follow-ups left by engagements.", no_args_is_help=True)
@@ -101,7 +104,10 @@ def add(
     )
     with session(ctx) as s:
         row = save(s, "engagements", record)
-        data = {"id": str(row.id), "summary": row.summary}
+        warnings = [w.to_dict() for w in engagement_warnings(s, row)]
+        data = {"id": str(row.id), "summary": row.summary, "warnings": warnings}
+    for warning in warnings:  # a warning, not an error: the engagement is saved
+        err_console.print(f"[bold yellow]warning:[/] {escape(warning['message'])}", soft_wrap=True)
     if fmt is Format.json:
         print_json(data)
     else:

@@ -29,6 +29,7 @@ from multitrack.exchange.records import (
     ObjectiveRecord,
     OrganisationRecord,
     TermRecord,
+    VettingRecord,
 )
 from multitrack.model import (
     Actor,
@@ -48,6 +49,7 @@ from multitrack.model import (
     Obligation,
     Organisation,
     Release,
+    Vetting,
 )
 from multitrack.security.accounts import add_organisation, get_organisation
 from multitrack.security.audit import append
@@ -450,6 +452,18 @@ def apply_objective(ctx: Context, record: ObjectiveRecord) -> Objective:
     return row
 
 
+def apply_vetting(ctx: Context, record: VettingRecord) -> Vetting:
+    subject = ctx.actor(record.subject, field="subject")
+    decided = full_date(record.date, field="date")
+    key = ctx.key(record.id, "vetting", subject.id, record.date, record.status)
+    row = ctx.load(Vetting, key) or Vetting(id=key)
+    row.subject_id, row.status, row.date = subject.id, record.status, decided
+    row.notes, row.source = record.notes, record.source
+    ctx.session.add(row)
+    ctx.session.flush()
+    return row
+
+
 def apply_organisation(ctx: Context, record: OrganisationRecord) -> Organisation:
     """Organisations named by labels: existing ones are kept; only the local administrator
     may add new ones."""
@@ -468,6 +482,7 @@ APPLY: dict[str, Callable[[Context, Any], Any]] = {
     "agreements": apply_agreement,
     "engagements": apply_engagement,
     "objectives": apply_objective,
+    "vetting": apply_vetting,
 }
 
 
@@ -518,12 +533,14 @@ REFERENCES: dict[str, tuple[Any, ...]] = {
         AgreementAction.actor_id,
         Objective.actor_id,
         Actor.parent_id,
+        Vetting.subject_id,
     ),
     "channels": (Engagement.channel_id, Objective.channel_id),
     "agreements": (Objective.agreement_id,),
     "memberships": (),
     "engagements": (),
     "objectives": (),
+    "vetting": (),
 }
 MODELS: dict[str, Any] = {
     "actors": Actor,
@@ -532,6 +549,7 @@ MODELS: dict[str, Any] = {
     "engagements": Engagement,
     "agreements": Agreement,
     "objectives": Objective,
+    "vetting": Vetting,
 }
 
 

@@ -23,6 +23,7 @@ from multitrack.model import (
     Membership,
     Objective,
     Organisation,
+    Vetting,
 )
 from multitrack.security.audit import append
 from multitrack.security.labels import labels_of, organisation_names, releases_of
@@ -173,6 +174,17 @@ def objective_record(row: Objective) -> dict[str, Any]:
     }
 
 
+def vetting_record(row: Vetting) -> dict[str, Any]:
+    return {
+        "id": str(row.id),
+        "subject": str(row.subject_id),
+        "status": row.status,
+        "date": row.date.isoformat(),
+        "notes": row.notes,
+        "source": row.source,
+    }
+
+
 def term_record(row: CustomTerm) -> dict[str, Any]:
     return {
         "vocabulary": row.vocabulary,
@@ -217,6 +229,10 @@ _SOURCES: dict[str, tuple[Callable[[Session], Iterator[Any]], Callable[[Any], di
     "objectives": (
         lambda s: iter(s.scalars(select(Objective).order_by(Objective.id))),
         objective_record,
+    ),
+    "vetting": (
+        lambda s: iter(s.scalars(select(Vetting).order_by(Vetting.id))),
+        vetting_record,
     ),
 }
 

@@ -7,7 +7,7 @@ when a record is applied to the store.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -249,6 +249,21 @@ class ObjectiveRecord(Labelled):
     source: str | None = None
 
 
+#: What a vetting record finds (``cleared``, ``flagged``) or that it awaits a finding.
+VettingStatus = Literal["cleared", "flagged", "pending"]
+
+
+class VettingRecord(Labelled):
+    """A human-rights vetting decision about one actor (a unit, a force, an individual)."""
+
+    id: Id | None = None
+    subject: Ref
+    status: VettingStatus
+    date: FullDate
+    notes: str | None = None
+    source: str | None = None
+
+
 class TermRecord(Item):
     vocabulary: Name
     id: Name = Field(max_length=60)
@@ -276,5 +291,6 @@ RECORDS: dict[str, type[Item]] = {
     "agreements": AgreementRecord,
     "engagements": EngagementRecord,
     "objectives": ObjectiveRecord,
+    "vetting": VettingRecord,
 }
 KINDS: tuple[str, ...] = tuple(RECORDS)

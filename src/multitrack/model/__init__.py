@@ -10,6 +10,7 @@ from multitrack.model.engagements import Engagement, EngagementParticipant, Foll
 from multitrack.model.objectives import Indicator, Measurement, Objective
 from multitrack.model.share import ShareCounter, ShareReceipt
 from multitrack.model.terms import CustomTerm
+from multitrack.model.vetting import Vetting
 
 __all__ = [
     "Actor",
@@ -38,4 +39,5 @@ __all__ = [
     "ShareCounter",
     "ShareReceipt",
     "User",
+    "Vetting",
 ]

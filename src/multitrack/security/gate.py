@@ -66,6 +66,7 @@ from multitrack.model import (
     ShareCounter,
     ShareReceipt,
     User,
+    Vetting,
 )
 from multitrack.security.principal import AccessDenied, NoPrincipalError, Principal
 
@@ -115,10 +116,12 @@ def visible(cls: Any, clearance: int, org: uuid.UUID | None) -> ColumnElement[bo
                 Objective.agreement_id.in_(_ids(Agreement, clearance, org)),
             ),
         )
+    if cls is Vetting:
+        return and_(own, Vetting.subject_id.in_(_ids(Actor, clearance, org)))
     return own
 
 
-LABELLED: tuple[Any, ...] = (Actor, Membership, Channel, Engagement, Agreement, Objective)
+LABELLED: tuple[Any, ...] = (Actor, Membership, Channel, Engagement, Agreement, Objective, Vetting)
 
 #: How each unlabelled class hangs off a labelled one.
 Rule = Callable[[int, uuid.UUID | None], ColumnElement[bool]]

@@ -21,12 +21,28 @@ from sqlalchemy.orm import Session
 
 from multitrack.exchange.exporter import records_of
 from multitrack.exchange.records import KINDS
-from multitrack.model import Actor, Agreement, Channel, Engagement, Membership, Objective
+from multitrack.model import (
+    Actor,
+    Agreement,
+    Channel,
+    Engagement,
+    Membership,
+    Objective,
+    Vetting,
+)
 from multitrack.security.principal import Principal
 from multitrack.services.actors import resolve_actor
 from multitrack.store import Store
 
-LABELLED_KINDS = ("actors", "memberships", "channels", "agreements", "engagements", "objectives")
+LABELLED_KINDS = (
+    "actors",
+    "memberships",
+    "channels",
+    "agreements",
+    "engagements",
+    "objectives",
+    "vetting",
+)
 MODELS: dict[str, Any] = {
     "actors": Actor,
     "memberships": Membership,
@@ -34,6 +50,7 @@ MODELS: dict[str, Any] = {
     "agreements": Agreement,
     "engagements": Engagement,
     "objectives": Objective,
+    "vetting": Vetting,
 }
 
 Records = dict[str, dict[str, dict[str, Any]]]  # kind -> id -> record
@@ -87,6 +104,8 @@ def _actor_refs(kind: str, record: dict[str, Any]) -> Iterator[str]:
         yield from record["participants"]
     elif kind == "objectives" and record.get("actor"):
         yield record["actor"]
+    elif kind == "vetting":
+        yield record["subject"]
 
 
 def references(kind: str, record: dict[str, Any]) -> list[tuple[str, str]]:

@@ -29,7 +29,9 @@ from multitrack.model import (
     EngagementParticipant,
     Membership,
     Objective,
+    Vetting,
 )
+from multitrack.model.vetting import VETTING_STATUSES
 from multitrack.services.actors import country_of, resolve_actor
 from multitrack.services.vocabulary import taxonomy_for
 from multitrack.values import clean_uuid, normalise_name, partial_date
@@ -120,6 +122,16 @@ def _actor_column(column: Any, name: str) -> Filter:
 def _reference(column: Any, model: Any, name: str) -> Filter:
     def narrow(session: Session, value: str) -> ColumnElement[bool]:
         result: ColumnElement[bool] = column == _record_id(model, session, value, field=name)
+        return result
+
+    return narrow
+
+
+def _choice(column: Any, allowed: tuple[str, ...], name: str) -> Filter:
+    def narrow(_session: Session, value: str) -> ColumnElement[bool]:
+        if value not in allowed:
+            raise InvalidValueError(name, f"unknown {name} {value!r}; one of {', '.join(allowed)}")
+        result: ColumnElement[bool] = column == value
         return result
 
     return narrow
@@ -249,6 +261,20 @@ SPECS: dict[str, ListSpec] = {
             "actor": _actor_column(Objective.actor_id, "actor"),
             "channel": _reference(Objective.channel_id, Channel, "channel"),
             "agreement": _reference(Objective.agreement_id, Agreement, "agreement"),
+        },
+    ),
+    "vetting": ListSpec(
+        model=Vetting,
+        text=(Vetting.notes, Vetting.source),
+        sorts={
+            "date": Vetting.date,
+            "status": Vetting.status,
+            "updated_at": Vetting.updated_at,
+        },
+        default_sort="-date",
+        filters={
+            "subject": _actor_column(Vetting.subject_id, "subject"),
+            "status": _choice(Vetting.status, VETTING_STATUSES, "status"),
         },
     ),
 }

@@ -24,6 +24,7 @@ from multitrack.exchange.records import (
     Item,
     MembershipRecord,
     ObjectiveRecord,
+    VettingRecord,
 )
 from multitrack.security.levels import levels
 from multitrack.services.actors import find_actors
@@ -48,6 +49,10 @@ def _channels(session: Session) -> list[tuple[str, str]]:
 
 def _agreements(session: Session) -> list[tuple[str, str]]:
     return [("", "—")] + [(str(a.id), a.name) for a in list_agreements(session)]
+
+
+def _vetting_statuses(session: Session) -> list[tuple[str, str]]:
+    return [(status, status) for status in ("pending", "cleared", "flagged")]
 
 
 def _levels(session: Session) -> list[tuple[str, str]]:
@@ -261,6 +266,25 @@ FORMS: dict[str, FormSpec] = {
                 hint="Indicators and measurements are kept as they are.",
             ),
             Field("source", "Source"),
+            *_labels(),
+        ),
+    ),
+    "vetting": FormSpec(
+        "vetting",
+        "vetting record",
+        VettingRecord,
+        (
+            Field(
+                "subject",
+                "Subject",
+                required=True,
+                hint="The unit, force or person vetted. " + ACTOR_REF,
+                actor_refs=("",),
+            ),
+            Field("status", "Status", "select", required=True, options=_vetting_statuses),
+            Field("date", "Date", required=True, hint="Date of the finding, YYYY-MM-DD."),
+            Field("source", "Source", hint="Citation of the finding: a URL or a reference."),
+            Field("notes", "Notes", "textarea"),
             *_labels(),
         ),
     ),

@@ -13,6 +13,7 @@ from multitrack.web.pages import (
     dashboard,
     forms,
     network,
+    oversight,
     records,
     reports,
     search,
@@ -25,3 +26,4 @@ for page in (auth, dashboard, forms, actors, channels, records, network, coverag
     router.include_router(page.router)
 router.include_router(reports.router)
 router.include_router(transitions.router)
+router.include_router(oversight.router)

@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from multitrack.api.deps import PrincipalDep, SessionDep, StoreDep
 from multitrack.api.routes.common import (
@@ -20,6 +21,10 @@ from multitrack.api.routes.common import (
 )
 from multitrack.api.schemas import EngagementOut, Page, problem_responses
 from multitrack.exchange.records import EngagementRecord
+from multitrack.security.principal import Principal
+from multitrack.services.listing import get_record
+from multitrack.services.vetting import engagement_warnings
+from multitrack.store import Store
 
 KIND = "engagements"
 router = APIRouter(prefix="/engagements", tags=["engagements"])
@@ -47,22 +52,52 @@ def get_engagement(session: SessionDep, engagement_id: uuid.UUID) -> dict[str, A
     return one(session, KIND, engagement_id)
 
 
+class VettingWarningOut(BaseModel):
+    """A participant of a police or military engagement that is flagged or not cleared."""
+
+    model_config = ConfigDict(extra="allow")
+
+    actor: dict[str, Any] = Field(description="The participant: id, name, kind.")
+    status: str = Field(description="Its standing: flagged, pending or unvetted.")
+    record: dict[str, Any] | None = Field(description="The vetting record that decides it.")
+    via: dict[str, Any] | None = Field(description="The parent whose flag reaches it.")
+    message: str
+
+
+class EngagementWritten(EngagementOut):
+    """An engagement as saved, with the vetting warnings it raises (saved all the same)."""
+
+    warnings: list[VettingWarningOut] = Field(
+        description="Vetting warnings: for an engagement of a police or military kind, each "
+        "participant that is flagged, or is a unit, force or person without a clearance."
+    )
+
+
+def _with_warnings(store: Store, principal: Principal, data: dict[str, Any]) -> dict[str, Any]:
+    with store.session(principal) as session:
+        row = get_record(session, KIND, data["id"])
+        data["warnings"] = [w.to_dict() for w in engagement_warnings(session, row)]
+    return data
+
+
 @router.post(
-    "", response_model=EngagementOut, status_code=201, responses=problem_responses(403, 409)
+    "", response_model=EngagementWritten, status_code=201, responses=problem_responses(403, 409)
 )
 def create_engagement(
     store: StoreDep, principal: PrincipalDep, body: EngagementRecord
 ) -> dict[str, Any]:
-    return create(store, principal, KIND, body)
+    return _with_warnings(store, principal, create(store, principal, KIND, body))
 
 
 @router.put(
-    "/{engagement_id}", response_model=EngagementOut, responses=problem_responses(403, 404, 409)
+    "/{engagement_id}",
+    response_model=EngagementWritten,
+    responses=problem_responses(403, 404, 409),
 )
 def replace_engagement(
     store: StoreDep, principal: PrincipalDep, engagement_id: uuid.UUID, body: EngagementRecord
 ) -> dict[str, Any]:
-    return replace(store, principal, KIND, engagement_id, body)
+    return _with_warnings(store, principal, replace(store, principal, KIND, engagement_id, body))
 
 
 @router.delete(

@@ -10,6 +10,7 @@ from multitrack.analytics.impact import MAX_WINDOW, MIN_WINDOW
 from multitrack.exchange.exporter import snapshot
 from multitrack.services.listing import get_record
 from multitrack.services.queries import agreement_view, engagement_view, membership_view
+from multitrack.services.vetting import engagement_warnings
 from multitrack.web.core import WebRoute, page_session, render
 from multitrack.web.impact import impact_panel
 
@@ -37,7 +38,9 @@ def _page(request: Request, kind: str, ref: str, impact: dict[str, Any] | None =
             title = f"{view['member']['name']} in {view['organisation']['name']}"
         else:
             title = str(view[TITLES[kind]])
-        context = {"title": title, "kind": kind, "record": view}
+        context: dict[str, Any] = {"title": title, "kind": kind, "record": view}
+        if kind == "engagements":
+            context["vetting_warnings"] = [w.to_dict() for w in engagement_warnings(session, row)]
         if impact is not None:
             context["impact"] = impact_panel(request, session, row, **impact)
         return render(request, "record.html", context, principal=principal)
