@@ -67,12 +67,22 @@ def ingest_command(
         reports = ingest(
             paths, events_dir=events_dir, fmt=fmt.value if fmt else None, progress=progress
         )
+        if any(r.rows_stored for r in reports):
+            _rebuild_rollup(events_dir)
     console.print(_table(reports))
     refused = [r for r in reports if not r.ok]
     for report in refused:
         err_console.print(f"[bold red]refused:[/] {report.refused}", soft_wrap=True, markup=True)
     if refused:
         raise typer.Exit(2)
+
+
+def _rebuild_rollup(events_dir: Path) -> None:
+    """The dyad rollup for the store as it now is (queries ignore a rollup of another state)."""
+    from multitrack.events.rollup import build
+    from multitrack.events.store import EventStore
+
+    build(EventStore(events_dir).events_path)
 
 
 def _table(reports: list[FileReport]) -> Table:
@@ -106,7 +116,10 @@ def compact_command(
     """
     from multitrack.events.store import EventStore
 
-    done = EventStore(state(ctx).settings.events_dir).compact(dataset)
+    store = EventStore(state(ctx).settings.events_dir)
+    done = store.compact(dataset)
+    if done:
+        _rebuild_rollup(store.root)
     files = sum(c.files for c in done)
     rows = sum(c.rows for c in done)
     console.print(f"compacted {len(done)} month folders: {files:,} files, {rows:,} rows")

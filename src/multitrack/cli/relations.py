@@ -137,7 +137,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Relations of SOURCE → TARGET per period from the event store: event counts by quad
         class, Goldstein sum and mean, cooperation share; empty periods included."""
-        from multitrack.events.relations import SERIES_COLUMNS, dyad_series
+        from multitrack.events.relations import SERIES_COLUMNS, series_on
         from multitrack.events.trends import trend
         from multitrack.events.warnings import early_warnings
 
@@ -146,7 +146,7 @@ def register(app: typer.Typer) -> None:
         a, b = resolve(ctx, source, target)
         opened = open_events(ctx, engine)
         events = opened.events
-        series = dyad_series(events, a, b, period, first, last, dataset, unique=opened.unique)
+        series = series_on(opened, a, b, period, first, last, dataset)
         warnings: list[EarlyWarning] = []
         if chart is not None or fmt is OutputFormat.table:
             warnings = early_warnings(events, series, dataset=dataset)

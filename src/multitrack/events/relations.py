@@ -19,15 +19,21 @@ Definitions (see ``docs/relations.md``):
 * ``coop_share`` = (verbal_coop + material_coop) / events;
 * empty periods are listed with zero counts and empty mean and share, from the period holding
   ``start`` (or the dyad's first event) to the period holding ``end`` (or its last event).
+
+The functions ending in ``_on`` take an :class:`~multitrack.events.engines.EventSource` instead
+of a table: they answer from the store's dyad rollup (:mod:`multitrack.events.rollup`) when it
+matches the stored files and both parties are states, else from the events, and run through
+:meth:`EventSource.run` (SQL compiled once per query shape on DuckDB). Their figures are those
+of the table functions (tests compare the routes).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import ibis.expr.types as ir
 import pyarrow as pa
@@ -41,6 +47,9 @@ from multitrack.events.periods import (
     period_start,
     period_starts,
 )
+
+if TYPE_CHECKING:
+    from multitrack.events.engines import EventSource, RollupLevel
 
 QUAD_COLUMNS: tuple[str, ...] = (
     "verbal_coop",
@@ -169,6 +178,187 @@ def dyad_table(
         )
     t = with_period(t.rename(source="source_country", target="target_country"), by)
     return t.group_by(["source", "target", "period_start"]).aggregate(**measures(t))
+
+
+def summed(rollup: ir.Table) -> dict[str, ir.Value]:
+    """:func:`measures` from rollup rows: the sums of their pre-aggregated columns."""
+    return {
+        name: rollup[name].sum().cast("float64" if name.startswith("goldstein_s") else "int64")
+        for name in measures_names()
+    }
+
+
+def measures_names() -> tuple[str, ...]:
+    from multitrack.events.rollup import MEASURES
+
+    return MEASURES
+
+
+def rollup_counts(
+    rollup: ir.Table,
+    *,
+    source: Party,
+    target: Party,
+    by: Period,
+    start: date | None = None,
+    end: date | None = None,
+    dataset: Datasets = None,
+) -> ir.Table:
+    """:func:`dyad_counts` of two states from a dyad rollup table."""
+    t = with_period(
+        dyad_events(scope(rollup, start=start, end=end, dataset=dataset), source, target), by
+    )
+    return t.group_by("period_start").aggregate(**summed(t)).order_by("period_start")
+
+
+def rollup_table(
+    rollup: ir.Table,
+    *,
+    by: Period,
+    start: date | None = None,
+    end: date | None = None,
+    dataset: Datasets = None,
+    domestic: bool = False,
+) -> ir.Table:
+    """:func:`dyad_table` from a dyad rollup table (which holds only rows with both countries)."""
+    t = scope(rollup, start=start, end=end, dataset=dataset)
+    if not domestic:
+        t = t.filter(t.source_country != t.target_country)
+    t = with_period(t.rename(source="source_country", target="target_country"), by)
+    return t.group_by(["source", "target", "period_start"]).aggregate(**summed(t))
+
+
+def rollup_level(by: Period, start: date | None, end: date | None) -> RollupLevel:
+    """``month`` when the month rollup answers exactly (month, quarter or year periods over
+    whole months), else ``day``."""
+    whole = (start is None or start.day == 1) and (
+        end is None or end == date.max or (end + timedelta(days=1)).day == 1
+    )
+    return "month" if by in ("month", "quarter", "year") and whole else "day"
+
+
+def _names(dataset: Datasets) -> list[str] | None:
+    if dataset is None:
+        return None
+    return [dataset] if isinstance(dataset, str) else list(dataset)
+
+
+def _with(party: Party, value: str) -> Party:
+    return (
+        replace(party, country=value) if party.country is not None else replace(party, code=value)
+    )
+
+
+def _range_values(start: date | None, end: date | None, names: list[str] | None) -> dict[str, Any]:
+    values: dict[str, Any] = {"start": start, "end": end}
+    values.update({f"dataset{i}": n for i, n in enumerate(names or [])})
+    return values
+
+
+def _datasets_of(values: Mapping[str, Any], names: list[str] | None) -> list[str] | None:
+    return None if names is None else [values[f"dataset{i}"] for i in range(len(names))]
+
+
+def counts_on(
+    src: EventSource,
+    *,
+    source: Party,
+    target: Party,
+    by: Period,
+    start: date | None = None,
+    end: date | None = None,
+    dataset: Datasets = None,
+) -> dict[date, Counts]:
+    """One dyad's counts by period start, from ``src`` (rollup when it can answer)."""
+    names = _names(dataset)
+    states = source.country is not None and target.country is not None
+    level = rollup_level(by, start, end)
+    rollup = src.rollup(level) if states else None
+    values = _range_values(start, end, names)
+    values["a"] = source.country if source.country is not None else source.code
+    values["b"] = target.country if target.country is not None else target.code
+    shape = (
+        "dyad_counts",
+        level if rollup is not None else "events",
+        source.country is None,
+        target.country is None,
+        by,
+        start is None,
+        end is None,
+        None if names is None else len(names),
+        src.unique,
+    )
+
+    def build(v: Mapping[str, Any]) -> ir.Table:
+        a, b = _with(source, v["a"]), _with(target, v["b"])
+        window: dict[str, Any] = {
+            "by": by,
+            "start": v["start"],
+            "end": v["end"],
+            "dataset": _datasets_of(v, names),
+        }
+        if rollup is not None:
+            return rollup_counts(rollup, source=a, target=b, **window)
+        return dyad_counts(src.events, source=a, target=b, unique=src.unique, **window)
+
+    rows = src.run(shape, build, values).to_pylist()
+    return {as_date(row["period_start"]): Counts.of(row) for row in rows}
+
+
+def series_on(
+    src: EventSource,
+    source: Party,
+    target: Party,
+    by: Period,
+    start: date | None = None,
+    end: date | None = None,
+    dataset: Datasets = None,
+) -> DyadSeries:
+    """:func:`dyad_series` from an event source (rollup when it can answer)."""
+    counts = counts_on(
+        src, source=source, target=target, by=by, start=start, end=end, dataset=dataset
+    )
+    rows = fill(counts, by=by, source=source.label, target=target.label, first=start, last=end)
+    return DyadSeries(source=source, target=target, by=by, rows=rows)
+
+
+def table_on(
+    src: EventSource,
+    *,
+    by: Period,
+    start: date | None = None,
+    end: date | None = None,
+    dataset: Datasets = None,
+    domestic: bool = False,
+) -> pa.Table:
+    """:func:`dyad_table` from an event source, executed (rollup when there is one)."""
+    names = _names(dataset)
+    level = rollup_level(by, start, end)
+    rollup = src.rollup(level)
+    values = _range_values(start, end, names)
+    shape = (
+        "dyad_table",
+        level if rollup is not None else "events",
+        by,
+        start is None,
+        end is None,
+        None if names is None else len(names),
+        domestic,
+        src.unique,
+    )
+
+    def build(v: Mapping[str, Any]) -> ir.Table:
+        window: dict[str, Any] = {
+            "by": by,
+            "start": v["start"],
+            "end": v["end"],
+            "dataset": _datasets_of(v, names),
+        }
+        if rollup is not None:
+            return rollup_table(rollup, domestic=domestic, **window)
+        return dyad_table(src.events, domestic=domestic, unique=src.unique, **window)
+
+    return src.run(shape, build, values)
 
 
 # ------------------------------------------------------------------------------------------

@@ -29,8 +29,7 @@ from multitrack.events.relations import (
     Counts,
     DyadSeries,
     PeriodRow,
-    dyad_counts,
-    fetch_counts,
+    counts_on,
 )
 from multitrack.events.store import EventStore
 from multitrack.events.warnings import watch
@@ -123,9 +122,7 @@ def series(
     dataset: str | None = None,
 ) -> DyadSeries:
     """:func:`multitrack.events.relations.dyad_series`, refusing a range too long to list."""
-    counts = fetch_counts(
-        dyad_counts(source.events, source=a, target=b, by=by, start=start, end=end, dataset=dataset)
-    )
+    counts = counts_on(source, source=a, target=b, by=by, start=start, end=end, dataset=dataset)
     lo = start if start is not None else (min(counts) if counts else None)
     hi = end if end is not None else (max(counts) if counts else None)
     if lo is None or hi is None:

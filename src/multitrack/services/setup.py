@@ -111,4 +111,9 @@ def load_demo_events(
                 ingest([made.path], events_dir=events_dir, dataset=SYNTHETIC_DATASET,
                        fmt="gdelt2", synthetic=True, progress=progress)
             )  # fmt: skip
+    if any(r.rows_stored for r in reports):
+        from multitrack.events.rollup import build
+        from multitrack.events.store import EventStore
+
+        build(EventStore(events_dir).events_path)
     return tuple(reports)
