@@ -507,6 +507,43 @@ def case_me(p: ApiProbe) -> None:
 
 #: Every GET route of the API, by its path, with the check of what it answers.
 #: ``test_read_paths.py`` fails when a GET route has no case here.
+def case_brokers(p: ApiProbe) -> None:
+    """Brokers between two visible actors: every broker and every record a reason cites is
+    visible to the caller; a hidden actor on either side answers like an absent one."""
+    w, path = p.world, f"{API}/brokers"
+    visible = [str(w.actors[i].id) for i in sorted(p.sees.actors)]
+    hidden = [str(a.id) for i, a in enumerate(w.actors) if i not in p.sees.actors]
+    if hidden and visible:
+        hidden_looks_absent(p, path, hidden[:1], {"a": "{}", "b": visible[0]})
+        hidden_looks_absent(p, path, hidden[:1], {"a": visible[0], "b": "{}"})
+    if len(visible) < 2:
+        return
+    response = p.get(path, a=visible[0], b=visible[1])
+    if response.status_code == 422:  # one side is the other's organ
+        assert "overlap" in response.text, f"{p.who}: GET {path}: {response.text}"
+        return
+    assert response.status_code == 200, f"{p.who}: GET {path}: {response.text}"
+    seen = {
+        "actor": set(visible),
+        "channel": {str(w.channels[i].id) for i in p.sees.channels},
+        "engagement": {str(w.engagements[i].id) for i in p.sees.engagements},
+        "agreement": {str(w.agreements[i].id) for i in p.sees.agreements},
+        "membership": {str(w.memberships[i].id) for i in p.sees.memberships},
+    }
+    generated = {str(a.id) for a in w.actors}
+    for broker in response.json()["brokers"]:
+        actor = broker["actor"]["id"]
+        assert actor not in generated or actor in seen["actor"], (
+            f"{p.who}: GET {path} ranks hidden actor {actor}"
+        )
+        for reason in broker["reasons"]:
+            for cited in reason["evidence"]:
+                kind = cited["type"]
+                assert kind not in seen or cited["id"] in seen[kind], (
+                    f"{p.who}: GET {path} cites hidden {kind} {cited['id']}"
+                )
+
+
 API_READ_PATHS: dict[str, Callable[[ApiProbe], None]] = {
     **{f"{API}/{name}": case_list(name) for name in KINDS},
     **{
@@ -516,6 +553,7 @@ API_READ_PATHS: dict[str, Callable[[ApiProbe], None]] = {
     f"{API}/relations": case_relations(f"{API}/relations", "source", "target"),
     f"{API}/relations/partners": case_relations(f"{API}/relations/partners", "actor"),
     f"{API}/relations/watch": case_same_for_everyone(f"{API}/relations/watch"),
+    f"{API}/brokers": case_brokers,
     f"{API}/me": case_me,
     f"{API}/taxonomy/{{vocabulary}}": case_taxonomy,
 }

@@ -1075,6 +1075,44 @@ def _exported_labels(w: World, label: Label) -> dict[str, Any]:
     }
 
 
+def case_brokers(p: Probe) -> None:
+    """Brokers between two visible actors (no event data: registry only): every broker and
+    every record a reason cites is one the user may see; a hidden side looks absent."""
+    w = p.world
+    hidden_looks_absent(
+        p, p.hidden(w.actors, p.sees.actors), "brokers", "{}", str(w.actors[0].id)
+    )
+    sides = p.actors()[:2]
+    if len(sides) < 2:
+        return
+    a, b = (str(w.actors[i].id) for i in sides)
+    result = p.run("brokers", a, b, "--format", "json")
+    if result.exit_code != 0:  # one side is the other's organ: refused, never a leak
+        assert "overlap" in result.stderr, f"{p.who}: brokers {a} {b}: {result.stderr}"
+        return
+    ranking = json.loads(result.stdout)
+    same(p, "brokers: events used", ranking["events_used"], False)
+    visible = {
+        "actor": set(p.actor_ids(list(p.sees.actors))),
+        "channel": {str(w.channels[i].id) for i in p.sees.channels},
+        "engagement": {str(w.engagements[i].id) for i in p.sees.engagements},
+        "agreement": {str(w.agreements[i].id) for i in p.sees.agreements},
+        "membership": {str(w.memberships[i].id) for i in p.sees.memberships},
+    }
+    generated = {str(r.id) for r in w.actors}
+    for broker in ranking["brokers"]:
+        actor = broker["actor"]["id"]
+        assert actor not in generated or actor in visible["actor"], (
+            f"{p.who}: brokers ranks hidden actor {actor}"
+        )
+        for reason in broker["reasons"]:
+            for cited in reason["evidence"]:
+                kind = cited["type"]
+                assert kind not in visible or cited["id"] in visible[kind], (
+                    f"{p.who}: brokers cites hidden {kind} {cited['id']}: {reason['text']}"
+                )
+
+
 def case_export(p: Probe) -> None:
     w = p.world
     out = Path(tempfile.mkdtemp(dir=p.folder, prefix=f"export-{p.who}-"))
@@ -1245,6 +1283,7 @@ READ_PATHS: dict[str, Callable[[Probe], None]] = {
     "agreement show": case_agreement_show,
     "objective list": case_objective_list,
     "brief": case_brief,
+    "brokers": case_brokers,
     "export": case_export,
     "relations": case_resolves_actor("relations", "{}", "{}", "--format", "json"),
     "partners": case_resolves_actor("partners", "{}", "--format", "json"),
