@@ -8,6 +8,7 @@ from multitrack.web.core import WebRoute
 from multitrack.web.pages import (
     actors,
     auth,
+    brokers,
     channels,
     coverage,
     dashboard,
@@ -27,3 +28,4 @@ for page in (auth, dashboard, forms, actors, channels, records, network, coverag
 router.include_router(reports.router)
 router.include_router(transitions.router)
 router.include_router(oversight.router)
+router.include_router(brokers.router)
