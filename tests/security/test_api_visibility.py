@@ -544,6 +544,26 @@ def case_brokers(p: ApiProbe) -> None:
                 )
 
 
+def case_impact(p: ApiProbe) -> None:
+    """``GET /impact/{id}``: a hidden engagement or agreement answers like an absent one (404);
+    a visible one gets what the local administrator gets (here: no event store yet)."""
+    w = p.world
+    path = f"{API}/impact/{{}}"
+    for records, seen in ((w.engagements, p.sees.engagements), (w.agreements, p.sees.agreements)):
+        hidden = [str(r.id) for i, r in enumerate(records) if i not in seen]
+        hidden_looks_absent(p, path, hidden[:2], status=404)
+        for i in sorted(seen)[:1]:
+            one = path.replace("{}", str(records[i].id))
+            response = p.get(one)
+            assert response.status_code != 404, f"{p.who}: GET {one} misses a visible record"
+            same(
+                p,
+                f"GET {one} (as the local administrator gets it)",
+                (response.status_code, response.content),
+                p.served.as_admin(one),
+            )
+
+
 API_READ_PATHS: dict[str, Callable[[ApiProbe], None]] = {
     **{f"{API}/{name}": case_list(name) for name in KINDS},
     **{
@@ -553,6 +573,7 @@ API_READ_PATHS: dict[str, Callable[[ApiProbe], None]] = {
     f"{API}/relations": case_relations(f"{API}/relations", "source", "target"),
     f"{API}/relations/partners": case_relations(f"{API}/relations/partners", "actor"),
     f"{API}/relations/watch": case_same_for_everyone(f"{API}/relations/watch"),
+    f"{API}/impact/{{record_id}}": case_impact,
     f"{API}/brokers": case_brokers,
     f"{API}/me": case_me,
     f"{API}/taxonomy/{{vocabulary}}": case_taxonomy,

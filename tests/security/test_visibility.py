@@ -1227,6 +1227,20 @@ def case_same_for_everyone(*command: str) -> Callable[[Probe], None]:
     return check
 
 
+def case_impact(p: Probe) -> None:
+    """``impact RECORD``: a hidden engagement or agreement is an absent one; a visible one is
+    found (the empty event store is what stops it next)."""
+    w = p.world
+    command = ("impact", "{}", "--format", "json")
+    hidden_looks_absent(p, p.hidden(w.engagements, p.sees.engagements), *command)
+    hidden_looks_absent(p, p.hidden(w.agreements, p.sees.agreements), *command)
+    visible = [str(w.engagements[i].id) for i in sorted(p.sees.engagements)]
+    visible += [str(w.agreements[i].id) for i in sorted(p.sees.agreements)]
+    for ref in visible[: 2 if p.thorough else 0]:
+        result = p.run("impact", ref, "--format", "json")
+        assert "matches" not in result.stderr, f"{p.who}: impact does not find visible {ref}"
+
+
 def case_tested_in(path: str, *needles: str) -> Callable[[Probe], None]:
     """A read path whose visibility needs more than a world of records (keys, events) and is
     tested in another file: the file must exist and exercise it."""
@@ -1287,6 +1301,7 @@ READ_PATHS: dict[str, Callable[[Probe], None]] = {
     "export": case_export,
     "relations": case_resolves_actor("relations", "{}", "{}", "--format", "json"),
     "partners": case_resolves_actor("partners", "{}", "--format", "json"),
+    "impact": case_impact,
     "watch": case_same_for_everyone("watch", "--format", "json"),
     "events datasets": case_same_for_everyone("events", "datasets", "--format", "json"),
     "taxonomy list": case_same_for_everyone("taxonomy", "list", "sectors", "--format", "json"),
