@@ -20,7 +20,9 @@ looks exactly like an absent one) are all compared. ``test_read_paths.py`` check
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import tempfile
 import uuid
@@ -1283,6 +1285,91 @@ def case_audit_verify(p: Probe) -> None:
         same(p, "audit verify refused (exit 6)", (result.exit_code, result.stdout), (6, ""))
 
 
+def _report_text(p: Probe, *command: str) -> tuple[dict[str, Any], str]:
+    """Run ``report ... --out FILE.html --format json`` as the probe's user: the JSON summary
+    and the report's text (tags dropped, entities decoded)."""
+    out = Path(tempfile.mkdtemp(dir=p.folder, prefix=f"report-{p.who}-")) / "report.html"
+    summary = p.json("report", *command, "--out", str(out))
+    same(p, f"report {command[0]}: the file written", summary["path"], str(out))
+    page = out.read_text(encoding="utf-8")
+    return summary, html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def _hidden_names(p: Probe) -> list[str]:
+    """The names, titles and summaries of every record the user may not see (and of what
+    hangs off them)."""
+    w, s = p.world, p.sees
+    return [
+        *(w.actors[i].name for i in range(len(w.actors)) if i not in s.actors),
+        *(w.channels[i].name for i in range(len(w.channels)) if i not in s.channels),
+        *(w.agreements[i].name for i in range(len(w.agreements)) if i not in s.agreements),
+        *(w.objectives[i].title for i in range(len(w.objectives)) if i not in s.objectives),
+        *(
+            text
+            for i, e in enumerate(w.engagements)
+            if i not in s.engagements
+            for text in (e.summary, *(f.action for f in e.follow_ups))
+        ),
+    ]
+
+
+def _no_hidden_names(p: Probe, what: str, text: str) -> None:
+    shown = [name for name in _hidden_names(p) if name in text]
+    same(p, f"{what}: names of records the user may not see", shown, [])
+
+
+def case_report_brief(p: Probe) -> None:
+    """The brief report holds what ``brief`` shows the user (itself checked against the
+    visible set), nothing hidden, and a marking within the user's clearance."""
+    w = p.world
+    clearance = len(DEFAULT_LEVELS) - 1 if p.user is None else p.user.clearance
+    for i in p.pick(p.actors())[: None if p.thorough else 1]:
+        ref = str(w.actors[i].id)
+        summary, text = _report_text(p, "brief", ref)
+        data = p.json("brief", ref)
+        wanted = [
+            w.actors[i].name,
+            *(c["name"] for c in data["channels"]),
+            *(e["summary"] for e in data["recent_engagements"]),
+            *(a["name"] for a in data["agreements_in_force"]),
+            *(f["action"] for f in data["open_follow_ups"]),
+            *(m["organisation"]["name"] for m in data["memberships"]),
+        ]
+        missing = [x for x in wanted if x not in text]
+        same(p, f"report brief {w.actors[i].name}: what brief shows, missing", missing, [])
+        _no_hidden_names(p, f"report brief {w.actors[i].name}", text)
+        rank = DEFAULT_LEVELS.index(summary["classification"])
+        floor = max(
+            [w.actors[i].label.classification]
+            + [w.channels[c].label.classification for c in p.sees.channels
+               if w.channels[c].name in {x["name"] for x in data["channels"]}]
+        )  # fmt: skip
+        assert floor <= rank <= clearance, (
+            f"{p.who}: report brief {w.actors[i].name} marked {summary['classification']}: "
+            f"its actor and channels need at least {DEFAULT_LEVELS[floor]}, "
+            f"the user is cleared to {DEFAULT_LEVELS[clearance]}"
+        )
+    hidden = p.hidden(w.actors, p.sees.actors)
+    out = str(p.folder / "hidden-report.html")
+    hidden_looks_absent(p, hidden, "report", "brief", "{}", "--out", out)
+
+
+def case_report_accountability(p: Probe) -> None:
+    """The accountability report lists every visible objective and overdue follow-up and
+    nothing hidden."""
+    w = p.world
+    summary, text = _report_text(p, "accountability")
+    titles = [w.objectives[i].title for i in p.sees.objectives]
+    same(p, "report accountability: objectives missing", [t for t in titles if t not in text], [])
+    today = date.today().isoformat()
+    overdue = [a for a in p.follow_ups() if _due(w, a) < today]
+    same(p, "report accountability: overdue follow-ups missing",
+         [a for a in overdue if a not in text], [])  # fmt: skip
+    _no_hidden_names(p, "report accountability", text)
+    clearance = len(DEFAULT_LEVELS) - 1 if p.user is None else p.user.clearance
+    assert DEFAULT_LEVELS.index(summary["classification"]) <= clearance
+
+
 #: Every read command of the CLI, by its command path, with the check of what it returns.
 #: ``test_read_paths.py`` fails when a read command has no case here.
 READ_PATHS: dict[str, Callable[[Probe], None]] = {
@@ -1297,6 +1384,8 @@ READ_PATHS: dict[str, Callable[[Probe], None]] = {
     "agreement show": case_agreement_show,
     "objective list": case_objective_list,
     "brief": case_brief,
+    "report brief": case_report_brief,
+    "report accountability": case_report_accountability,
     "brokers": case_brokers,
     "export": case_export,
     "relations": case_resolves_actor("relations", "{}", "{}", "--format", "json"),
