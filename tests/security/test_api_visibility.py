@@ -53,6 +53,7 @@ from tests.security.test_visibility import (
     UserSpec,
     World,
     absent_id,
+    check_oversight,
     migrated_template,
     shared_engines,
     sight,
@@ -282,6 +283,17 @@ def expected_objective(p: ApiProbe, i: int) -> dict[str, Any]:
     }
 
 
+def expected_vetting(p: ApiProbe, i: int) -> dict[str, Any]:
+    v = p.world.vetting[i]
+    return {
+        "id": str(v.id),
+        "subject": str(p.world.actors[v.subject].id),
+        "status": v.status,
+        "date": v.date,
+        **labels_of(p.world, v.label),
+    }
+
+
 def shown(record: dict[str, Any], like: dict[str, Any]) -> dict[str, Any]:
     """The fields of an answered record that ``like`` has, related lists reduced to ids."""
     out: dict[str, Any] = {}
@@ -360,6 +372,15 @@ KINDS: dict[str, Kind] = {
             expected_objective,
             lambda w, i: (w.objectives[i].title, str(w.objectives[i].id)),
             lambda w, i: [w.objectives[i].title.lower()],
+        ),
+        Kind(
+            "vetting",
+            lambda w: w.vetting,
+            lambda s: s.vetting,
+            expected_vetting,
+            # newest first, then by id
+            lambda w, i: (-int(w.vetting[i].date.replace("-", "")), str(w.vetting[i].id)),
+            None,
         ),
     )
 }
@@ -575,6 +596,7 @@ API_READ_PATHS: dict[str, Callable[[ApiProbe], None]] = {
     f"{API}/relations/watch": case_same_for_everyone(f"{API}/relations/watch"),
     f"{API}/impact/{{record_id}}": case_impact,
     f"{API}/brokers": case_brokers,
+    f"{API}/oversight": lambda p: check_oversight(p, p.ok(f"{API}/oversight")),
     f"{API}/me": case_me,
     f"{API}/taxonomy/{{vocabulary}}": case_taxonomy,
 }

@@ -41,6 +41,7 @@ WRITES: dict[str, str] = {
     "engagement add": "adds an engagement",
     "agreement add": "adds an agreement",
     "objective add": "adds an objective",
+    "vetting add": "adds a vetting record",
     "taxonomy add": "adds a term",
     "org add": "adds an organisation",
     "org keys": "makes an organisation's key pair",
@@ -63,7 +64,15 @@ NEITHER: dict[str, str] = {
 API_WRITES: dict[str, str] = {
     **{
         f"{method} /api/v1/{kind}{suffix}": f"{what} {kind.removesuffix('s')}"
-        for kind in ("actors", "memberships", "channels", "engagements", "agreements", "objectives")
+        for kind in (
+            "actors",
+            "memberships",
+            "channels",
+            "engagements",
+            "agreements",
+            "objectives",
+            "vetting",
+        )
         for method, suffix, what in (
             ("POST", "", "creates (or updates by natural key) a"),
             ("PUT", f"/{{{kind.removesuffix('s')}_id}}", "replaces a visible"),

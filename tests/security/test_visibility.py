@@ -52,6 +52,7 @@ from multitrack.exchange.records import (
     EngagementRecord,
     MembershipRecord,
     ObjectiveRecord,
+    VettingRecord,
 )
 from multitrack.model import User
 from multitrack.security import gate
@@ -141,6 +142,7 @@ class EngagementSpec:
     participants: tuple[int, ...]
     follow_ups: tuple[FollowUpSpec, ...]
     label: Label
+    kind: str = "diplomatic_political"  # or a police or military kind (vetting warnings)
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,15 @@ class ObjectiveSpec:
 
 
 @dataclass(frozen=True)
+class VettingSpec:
+    id: uuid.UUID
+    subject: int
+    status: str
+    date: str
+    label: Label
+
+
+@dataclass(frozen=True)
 class World:
     orgs: tuple[str, ...]
     users: tuple[UserSpec, ...]
@@ -173,6 +184,7 @@ class World:
     engagements: tuple[EngagementSpec, ...] = ()
     agreements: tuple[AgreementSpec, ...] = ()
     objectives: tuple[ObjectiveSpec, ...] = ()
+    vetting: tuple[VettingSpec, ...] = ()
 
 
 def some(draw: Any, options: tuple[int, ...] | range, low: int, high: int) -> tuple[int, ...]:
@@ -264,6 +276,7 @@ def worlds(draw: Any) -> World:
                 for j in range(draw(st.integers(0, 2)))
             ),
             label=label(),
+            kind=draw(st.sampled_from(("diplomatic_political", "military_training"))),
         )
         for i in range(draw(st.integers(0, 5)) if channels else 0)
     )
@@ -293,7 +306,27 @@ def worlds(draw: Any) -> World:
         )
         for i in range(draw(st.integers(0, 3)))
     )
-    return World(orgs, users, actors, memberships, channels, engagements, agreements, objectives)
+    vetting = tuple(
+        VettingSpec(
+            id=new_id("vetting", i),
+            subject=draw(st.integers(0, n_actors - 1)),
+            status=draw(st.sampled_from(("cleared", "flagged", "pending"))),
+            date=draw(st.sampled_from(("2019-01-01", "2020-01-01", "2021-01-01"))),
+            label=label(),
+        )
+        for i in range(draw(st.integers(0, 3)))
+    )
+    return World(
+        orgs,
+        users,
+        actors,
+        memberships,
+        channels,
+        engagements,
+        agreements,
+        objectives,
+        vetting=vetting,
+    )
 
 
 def _id(number: int) -> uuid.UUID:
@@ -340,6 +373,7 @@ FIXED = World(
                 FollowUpSpec(_id(312), "follow-up 0.1", "2099-01-01", True),
             ),
             PUBLIC,
+            kind="military_training",
         ),
         EngagementSpec(
             _id(32),
@@ -349,6 +383,7 @@ FIXED = World(
             (0, 1),
             (FollowUpSpec(_id(321), "follow-up 1.0", "2050-06-30", False),),
             PUBLIC,
+            kind="military_training",
         ),
         EngagementSpec(
             _id(33),
@@ -369,6 +404,13 @@ FIXED = World(
         ObjectiveSpec(_id(52), "Birch objective 1", None, 1, None, PUBLIC),
         ObjectiveSpec(_id(53), "cedar objective 2", None, None, 0, PUBLIC),
         ObjectiveSpec(_id(54), "Delta objective 3", None, None, None, Label(0, 2, ())),
+    ),
+    # cedar is flagged (everyone sees it; its parent Birch only ann); Birch cleared; amber
+    # flagged in a record only ann may see
+    vetting=(
+        VettingSpec(_id(61), 2, "flagged", "2020-03-01", PUBLIC),
+        VettingSpec(_id(62), 1, "cleared", "2021-01-01", PUBLIC),
+        VettingSpec(_id(63), 0, "flagged", "2019-01-01", Label(2, 0, ())),
     ),
 )
 
@@ -458,7 +500,7 @@ def store_world(db: str, state_dir: Path, world: World) -> None:
                 record = {
                     "id": str(e.id),
                     "channel": str(world.channels[e.channel].id),
-                    "kind": "diplomatic_political",
+                    "kind": e.kind,
                     "start": e.start,
                     "summary": e.summary,
                     "participants": [ids[i] for i in e.participants],
@@ -488,6 +530,14 @@ def store_world(db: str, state_dir: Path, world: World) -> None:
                     "objectives",
                     ObjectiveRecord.model_validate(record | labels(world, o.label)),
                 )
+            for v in world.vetting:
+                record = {
+                    "id": str(v.id),
+                    "subject": ids[v.subject],
+                    "status": v.status,
+                    "date": v.date,
+                }
+                save(s, "vetting", VettingRecord.model_validate(record | labels(world, v.label)))
     finally:
         store.dispose()
 
@@ -549,6 +599,7 @@ class Sight:
     engagements: frozenset[int]
     agreements: frozenset[int]
     objectives: frozenset[int]
+    vetting: frozenset[int] = frozenset()
 
 
 def sight(world: World, user: UserSpec | None) -> Sight:
@@ -581,6 +632,7 @@ def sight(world: World, user: UserSpec | None) -> Sight:
             and ok(world.objectives[i].channel, channels)
             and ok(world.objectives[i].agreement, agreements)
         ),
+        vetting=frozenset(i for i in own(world.vetting) if world.vetting[i].subject in actors),
     )
 
 
@@ -1131,6 +1183,7 @@ def case_export(p: Probe) -> None:
             "agreements",
             "engagements",
             "objectives",
+            "vetting",
         )
     }
     same(p, "export: organisations", [r["name"] for r in files["organisations"]], sorted(w.orgs))
@@ -1142,6 +1195,7 @@ def case_export(p: Probe) -> None:
         "agreements": (w.agreements, p.sees.agreements),
         "engagements": (w.engagements, p.sees.engagements),
         "objectives": (w.objectives, p.sees.objectives),
+        "vetting": (w.vetting, p.sees.vetting),
     }
     for kind, (records, seen) in kinds.items():
         wanted = sorted((records[i] for i in seen), key=lambda r: str(r.id))
@@ -1241,6 +1295,128 @@ def case_impact(p: Probe) -> None:
     for ref in visible[: 2 if p.thorough else 0]:
         result = p.run("impact", ref, "--format", "json")
         assert "matches" not in result.stderr, f"{p.who}: impact does not find visible {ref}"
+
+
+WEIGHT = {"cleared": 0, "pending": 1, "flagged": 2}
+POLICE_OR_MILITARY = frozenset({"military_training"})  # of the kinds generated here
+
+
+def expected_standing(world: World, sees: Sight, actor: int) -> tuple[str, int | None]:
+    """An actor's vetting standing, in plain Python: its newest visible record, or a newer
+    flag on a visible parent (see multitrack.services.vetting)."""
+
+    def newest(subject: int) -> int | None:
+        found = [i for i in sees.vetting if world.vetting[i].subject == subject]
+        return max(
+            found,
+            key=lambda i: (world.vetting[i].date, WEIGHT[world.vetting[i].status],
+                           str(world.vetting[i].id)),
+            default=None,
+        )  # fmt: skip
+
+    def parent(a: int) -> int | None:
+        up = world.actors[a].parent
+        return up if up is not None and up in sees.actors else None
+
+    own = newest(actor)
+    flag, seen, up = None, {actor}, parent(actor)
+    while up is not None and up not in seen:
+        seen.add(up)
+        theirs = newest(up)
+        if theirs is not None and world.vetting[theirs].status == "flagged":
+            flag = theirs
+            break
+        up = parent(up)
+    if own is not None and world.vetting[own].status == "flagged":
+        return "flagged", own
+    if flag is not None and not (
+        own is not None
+        and world.vetting[own].status == "cleared"
+        and world.vetting[own].date > world.vetting[flag].date
+    ):
+        return "flagged", flag
+    if own is not None:
+        return world.vetting[own].status, own
+    return "unvetted", None
+
+
+def expected_warnings(world: World, sees: Sight) -> set[tuple[str, str, str]]:
+    """(engagement, actor, standing) of every vetting warning the user should get: generated
+    actors are organisations (never vetted as units), so only flags warn."""
+    found = set()
+    for e in sees.engagements:
+        engagement = world.engagements[e]
+        if engagement.kind not in POLICE_OR_MILITARY:
+            continue
+        for a in engagement.participants:
+            if a in sees.actors and expected_standing(world, sees, a)[0] == "flagged":
+                found.add((str(engagement.id), str(world.actors[a].id), "flagged"))
+    return found
+
+
+def case_vetting_list(p: Probe) -> None:
+    w = p.world
+    rows = p.json("vetting", "list")
+    wanted = sorted(p.sees.vetting, key=lambda i: str(w.vetting[i].id))
+    wanted.sort(key=lambda i: w.vetting[i].date, reverse=True)
+    same(p, "vetting list (newest first)", [r["id"] for r in rows],
+         [str(w.vetting[i].id) for i in wanted])  # fmt: skip
+    same(
+        p,
+        "vetting list: subjects",
+        [r["subject"]["id"] for r in rows],
+        [str(w.actors[w.vetting[i].subject].id) for i in wanted],
+    )
+    hidden = p.hidden(w.actors, p.sees.actors)
+    hidden_looks_absent(p, hidden, "vetting", "list", "--subject", "{}")
+
+
+def case_vetting_show(p: Probe) -> None:
+    w = p.world
+    for i in p.pick(sorted(p.sees.vetting)):
+        v = w.vetting[i]
+        data = p.json("vetting", "show", str(v.id))
+        same(p, f"vetting show {v.id}: subject", data["subject"]["id"], str(w.actors[v.subject].id))
+        status, record = expected_standing(w, p.sees, v.subject)
+        same(
+            p,
+            f"vetting show {v.id}: standing",
+            (data["standing"]["status"], (data["standing"]["record"] or {}).get("id")),
+            (status, None if record is None else str(w.vetting[record].id)),
+        )
+    hidden_looks_absent(p, p.hidden(w.vetting, p.sees.vetting), "vetting", "show", "{}")
+
+
+def check_oversight(p: Any, data: dict[str, Any]) -> None:
+    """The oversight answer (CLI or API) against the visible sets of ``p`` (a probe)."""
+    w, sees = p.world, p.sees
+    titles = sorted((w.objectives[i] for i in sees.objectives), key=lambda o: o.title)
+    same(p, "oversight: objectives", [o["id"] for o in data["objectives"]],
+         [str(o.id) for o in titles])  # fmt: skip
+    got = {(x["engagement"]["id"], x["actor"]["id"], x["status"]) for x in data["vetting_warnings"]}
+    same(p, "oversight: vetting warnings", got, expected_warnings(w, sees))
+    records = {str(w.vetting[i].id) for i in sees.vetting}
+    for x in data["vetting_warnings"]:
+        assert x["record"] is None or x["record"]["id"] in records, (
+            f"{p.who}: oversight cites hidden vetting record {x['record']['id']}"
+        )
+    today = date.today().isoformat()
+    overdue = sorted(
+        (
+            f
+            for e in sees.engagements
+            for f in w.engagements[e].follow_ups
+            if not f.done and f.due < today
+        ),
+        key=lambda f: (f.due, str(f.id)),
+    )
+    same(p, "oversight: overdue follow-ups", [f["action"] for f in data["follow_ups"]["overdue"]],
+         [f.action for f in overdue])  # fmt: skip
+    same(p, "oversight: follow-ups due soon", data["follow_ups"]["due"], [])
+
+
+def case_oversight(p: Probe) -> None:
+    check_oversight(p, p.json("oversight"))
 
 
 def case_tested_in(path: str, *needles: str) -> Callable[[Probe], None]:
@@ -1383,6 +1559,9 @@ READ_PATHS: dict[str, Callable[[Probe], None]] = {
     "agreement list": case_agreement_list,
     "agreement show": case_agreement_show,
     "objective list": case_objective_list,
+    "vetting list": case_vetting_list,
+    "vetting show": case_vetting_show,
+    "oversight": case_oversight,
     "brief": case_brief,
     "report brief": case_report_brief,
     "report accountability": case_report_accountability,
@@ -1519,3 +1698,10 @@ def test_the_fixed_world_hides_what_its_comments_say() -> None:
     assert ann.objectives == {0, 1, 2}
     assert bob.objectives == {2}
     assert cat.objectives == {2, 3}
+    assert ann.vetting == {0, 1, 2}
+    assert bob.vetting == cat.vetting == {0}
+    assert expected_warnings(FIXED, ann) == {
+        (str(_id(31)), str(_id(3)), "flagged"),
+        (str(_id(32)), str(_id(1)), "flagged"),
+    }
+    assert expected_warnings(FIXED, bob) == {(str(_id(31)), str(_id(3)), "flagged")}
