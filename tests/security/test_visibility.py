@@ -65,6 +65,7 @@ from multitrack.store.engine import make_engine
 from multitrack.store.migrate import upgrade
 from multitrack.taxonomy import load_taxonomy
 from multitrack.values import normalise_name
+from tests.security.analytics_cases import case_coverage, case_network, case_transitions
 
 NAMESPACE = uuid.UUID("6f1e8c52-3c1b-4b7e-9a51-7d0c1f6f2a10")
 PASSWORD = "correct horse battery staple"
@@ -1563,6 +1564,9 @@ READ_PATHS: dict[str, Callable[[Probe], None]] = {
     "vetting show": case_vetting_show,
     "oversight": case_oversight,
     "brief": case_brief,
+    "coverage": case_coverage,
+    "transitions": case_transitions,
+    "network": case_network,
     "report brief": case_report_brief,
     "report accountability": case_report_accountability,
     "brokers": case_brokers,
