@@ -46,6 +46,11 @@ from multitrack.security.levels import DEFAULT_LEVELS
 from multitrack.security.principal import LOCAL_ADMIN, system_context
 from multitrack.store import Store, open_store
 from multitrack.values import normalise_name
+from tests.security.analytics_cases import (
+    api_case_coverage,
+    api_case_network,
+    api_case_transitions,
+)
 from tests.security.test_visibility import (
     FIXED,
     Label,
@@ -598,6 +603,9 @@ API_READ_PATHS: dict[str, Callable[[ApiProbe], None]] = {
     f"{API}/brokers": case_brokers,
     f"{API}/oversight": lambda p: check_oversight(p, p.ok(f"{API}/oversight")),
     f"{API}/me": case_me,
+    f"{API}/coverage/{{actor}}": api_case_coverage,
+    f"{API}/transitions": api_case_transitions,
+    f"{API}/network/measures": api_case_network,
     f"{API}/taxonomy/{{vocabulary}}": case_taxonomy,
 }
 
