@@ -21,6 +21,8 @@ API; ``test_the_api_check_fails_when_channels_go_unfiltered`` shows the check ca
 
 from __future__ import annotations
 
+import html
+import re
 import typing
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -531,6 +533,73 @@ def case_me(p: ApiProbe) -> None:
     )
 
 
+def _report_text(response: httpx.Response) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", response.text))
+
+
+def _within_clearance(p: ApiProbe, response: httpx.Response) -> None:
+    marking = response.headers["x-classification"]
+    assert DEFAULT_LEVELS.index(marking) <= p.user.clearance, (
+        f"{p.who}: a report marked {marking} for a user cleared to "
+        f"{DEFAULT_LEVELS[p.user.clearance]}"
+    )
+
+
+def case_report_brief(p: ApiProbe) -> None:
+    """``GET /reports/brief/{actor}``: the actor's brief as HTML with no name of a hidden
+    record, marked within the user's clearance; a PDF once; a hidden actor looks absent."""
+    w = p.world
+    path = f"{API}/reports/brief"
+    for n, i in enumerate(sorted(p.sees.actors)[:1]):
+        response = p.get(f"{path}/{w.actors[i].id}", format="html")
+        assert response.status_code == 200, f"{p.who}: {path}: {response.status_code}"
+        assert response.headers["content-type"].startswith("text/html")
+        text = _report_text(response)
+        assert w.actors[i].name in text, f"{p.who}: the brief does not name its actor"
+        hidden = _hidden_names(p, text)
+        same(p, f"GET {path}/{w.actors[i].name}: names of hidden records", hidden, [])
+        _within_clearance(p, response)
+        if n == 0 and p.user == p.world.users[0]:
+            pdf = p.get(f"{path}/{w.actors[i].id}", format="pdf")
+            assert pdf.status_code == 200
+            assert pdf.headers["content-type"] == "application/pdf"
+            assert pdf.content.startswith(b"%PDF-")
+    hidden_actors = [str(a.id) for i, a in enumerate(w.actors) if i not in p.sees.actors]
+    hidden_looks_absent(p, f"{path}/{{}}", hidden_actors[:1], {"format": "html"}, status=404)
+
+
+def case_report_accountability(p: ApiProbe) -> None:
+    """``GET /reports/accountability``: every visible objective, no hidden record's name."""
+    w = p.world
+    response = p.get(f"{API}/reports/accountability", format="html")
+    assert response.status_code == 200, f"{p.who}: {response.status_code} {response.text}"
+    text = _report_text(response)
+    titles = [w.objectives[i].title for i in sorted(p.sees.objectives)]
+    same(p, "GET /reports/accountability: objectives missing",
+         [t for t in titles if t not in text], [])  # fmt: skip
+    same(p, "GET /reports/accountability: names of hidden records",
+         _hidden_names(p, text), [])  # fmt: skip
+    _within_clearance(p, response)
+
+
+def _hidden_names(p: ApiProbe, text: str) -> list[str]:
+    """The names of records the user may not see that ``text`` holds (see test_visibility)."""
+    w, s = p.world, p.sees
+    names = [
+        *(w.actors[i].name for i in range(len(w.actors)) if i not in s.actors),
+        *(w.channels[i].name for i in range(len(w.channels)) if i not in s.channels),
+        *(w.agreements[i].name for i in range(len(w.agreements)) if i not in s.agreements),
+        *(w.objectives[i].title for i in range(len(w.objectives)) if i not in s.objectives),
+        *(
+            x
+            for i, e in enumerate(w.engagements)
+            if i not in s.engagements
+            for x in (e.summary, *(f.action for f in e.follow_ups))
+        ),
+    ]
+    return [name for name in names if name in text]
+
+
 #: Every GET route of the API, by its path, with the check of what it answers.
 #: ``test_read_paths.py`` fails when a GET route has no case here.
 def case_brokers(p: ApiProbe) -> None:
@@ -602,6 +671,8 @@ API_READ_PATHS: dict[str, Callable[[ApiProbe], None]] = {
     f"{API}/impact/{{record_id}}": case_impact,
     f"{API}/brokers": case_brokers,
     f"{API}/oversight": lambda p: check_oversight(p, p.ok(f"{API}/oversight")),
+    f"{API}/reports/brief/{{actor}}": case_report_brief,
+    f"{API}/reports/accountability": case_report_accountability,
     f"{API}/me": case_me,
     f"{API}/coverage/{{actor}}": api_case_coverage,
     f"{API}/transitions": api_case_transitions,

@@ -183,6 +183,8 @@ def build_brief(
 ) -> Report:
     """The brief of the actor ``ref`` as the session's principal may see it; ``events``: the
     event store for the relations trend and the event-based coverage gaps."""
+    if events is not None and events.store.is_empty():
+        events = None  # nothing ingested: the sections say so
     data = brief(session, ref, today=today)
     key = data["actor"]["id"]
     actor = resolve_actor(session, key)
