@@ -1131,16 +1131,18 @@ def _exported_labels(w: World, label: Label) -> dict[str, Any]:
 
 
 def case_brokers(p: Probe) -> None:
-    """Brokers between two visible actors (no event data: registry only): every broker and
-    every record a reason cites is one the user may see; a hidden side looks absent."""
+    """Brokers between pairs of visible actors (no event data: registry only): every broker
+    and every record a reason cites is one the user may see; a hidden side looks absent."""
     w = p.world
-    hidden_looks_absent(
-        p, p.hidden(w.actors, p.sees.actors), "brokers", "{}", str(w.actors[0].id)
-    )
-    sides = p.actors()[:2]
-    if len(sides) < 2:
-        return
-    a, b = (str(w.actors[i].id) for i in sides)
+    hidden_looks_absent(p, p.hidden(w.actors, p.sees.actors), "brokers", "{}", str(w.actors[0].id))
+    shown = p.actors()[:3] if p.thorough else p.actors()[:2]
+    for n, first in enumerate(shown):
+        for second in shown[n + 1 :]:
+            check_brokers(p, str(w.actors[first].id), str(w.actors[second].id))
+
+
+def check_brokers(p: Probe, a: str, b: str) -> None:
+    w = p.world
     result = p.run("brokers", a, b, "--format", "json")
     if result.exit_code != 0:  # one side is the other's organ: refused, never a leak
         assert "overlap" in result.stderr, f"{p.who}: brokers {a} {b}: {result.stderr}"

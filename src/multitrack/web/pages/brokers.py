@@ -14,24 +14,26 @@ from multitrack.web.core import WebRoute, page_session, render
 
 router = APIRouter(route_class=WebRoute)
 SUGGESTED_DYADS = 5
+DEFAULT_LIMIT, MOST = 10, 50
 
 
 @router.get("/brokers")
 def brokers_page(
-    request: Request, a: str | None = None, b: str | None = None, limit: int = 10
+    request: Request, a: str | None = None, b: str | None = None, limit: str | None = None
 ) -> Response:
     a, b = (a or "").strip(), (b or "").strip()
+    wanted = int(limit) if limit and limit.strip().isdigit() else DEFAULT_LIMIT
     events = tables(request)
     with page_session(request) as (_, principal, session):
         context: dict[str, Any] = {"title": "Brokers for mediation", "a": a, "b": b,
-                                   "limit": limit, "ranking": None, "error": None,
+                                   "limit": wanted, "ranking": None, "error": None,
                                    "dyads": []}  # fmt: skip
         status = 200
         if a or b:
             try:
                 if not (a and b):
                     raise MultitrackError("give both sides")
-                found = brokers(session, a, b, events=events, limit=max(1, min(limit, 50)))
+                found = brokers(session, a, b, events=events, limit=max(1, min(wanted, MOST)))
             except MultitrackError as error:
                 context["error"] = str(error)
                 status = 422
