@@ -46,7 +46,7 @@ BRIEF_SECTIONS = (
     "Agreements in force",
     "Open follow-ups",
 )
-ACCOUNTABILITY_SECTIONS = ("Objectives", "Follow-ups overdue", "Follow-ups due")
+ACCOUNTABILITY_SECTIONS = ("Objectives", "Vetting warnings", "Follow-ups overdue", "Follow-ups due")
 KNOWN_OBJECTIVE = "Israeli-Palestinian permanent status agreement"
 
 
@@ -66,7 +66,7 @@ def _make(world: World, who: Principal, name: str, folder: Path, build: str) -> 
         if build == "brief":
             report = build_brief(s, "Norway", events=events_for(world.events_dir))
         else:
-            report = build_accountability(s)
+            report = build_accountability(s, events=events_for(world.events_dir))
     written = write_report(report, folder / f"{name}.pdf")
     assert written.rendered.pages is not None
     return Made(report, written.path, written.rendered.pages)
@@ -152,6 +152,14 @@ def test_the_accountability_pdf_reads_back(made: dict[str, Made]) -> None:
         assert section in text, section
     assert KNOWN_OBJECTIVE in text
     assert "Brief the Kestrel desk" in text  # the SECRET engagement's overdue follow-up
+    statuses = {o["status"] for o in one.report.context["objectives"]}
+    assert statuses <= {"on track", "at risk", "missed", "no data"}
+    assert "missed" in statuses  # the Oslo permanent-status deadline of 1999
+    warnings = one.report.context["warnings"]
+    assert warnings, "the demo world has a police or military engagement with a flagged unit"
+    for w in warnings:
+        assert w["actor"]["name"] in text
+        assert w["status"] in ("flagged", "pending", "unvetted")
 
 
 def test_the_page_artefacts_are_pngs(made: dict[str, Made], repo_root: Path) -> None:

@@ -76,4 +76,9 @@ def accountability_report(
 ) -> None:
     """Objectives with their status, vetting warnings, follow-ups overdue and due.
     ``--format json`` prints what was written."""
-    _show(_make(ctx, out, "the accountability report", build_accountability), fmt)
+    events_dir = cli_state(ctx).settings.events_dir
+
+    def build(s: Session) -> Report:
+        return build_accountability(s, events=events_for(events_dir))
+
+    _show(_make(ctx, out, "the accountability report", build), fmt)

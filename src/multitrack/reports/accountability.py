@@ -1,65 +1,50 @@
-"""The accountability report: objectives and their status, vetting warnings, follow-ups."""
+"""The accountability report: objectives and their status, vetting warnings with the evidence
+from event data, follow-ups overdue and due (:func:`multitrack.analytics.oversight.
+accountability`, laid out for print)."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from multitrack.exchange.exporter import objective_record
+from multitrack.analytics.oversight import accountability
 from multitrack.reports.document import Report
 from multitrack.reports.marking import marking
 from multitrack.security.gate import principal_of
-from multitrack.services.queries import list_objectives, open_follow_ups
+
+if TYPE_CHECKING:
+    from multitrack.services.relations import EventTables
+
+SECTIONS = ["Objectives", "Vetting warnings", "Follow-ups overdue", "Follow-ups due"]
 
 
-def _objective(record: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": record["id"],
-        "title": record["title"],
-        "target_date": record["target_date"],
-        "status": None,
-        "indicators": [
-            {
-                "name": i["name"],
-                "unit": i["unit"],
-                "baseline": i["baseline"],
-                "target": i["target"],
-                "latest": i["measurements"][-1]["value"] if i["measurements"] else None,
-                "latest_date": i["measurements"][-1]["date"] if i["measurements"] else None,
-                "status": None,
-                "reason": None,
-            }
-            for i in record["indicators"]
-        ],
-    }
-
-
-def build_accountability(session: Session, *, today: date | None = None) -> Report:
-    """Objectives, vetting warnings and follow-ups as the session's principal may see them."""
-    when = today or date.today()
-    follow_ups = open_follow_ups(session, today=when)
+def build_accountability(
+    session: Session, *, events: EventTables | None = None, today: date | None = None
+) -> Report:
+    """Objectives, vetting warnings and follow-ups as the session's principal may see them;
+    ``events``: the event store, for the evidence attached to flagged vetting records."""
+    if events is not None and events.store.is_empty():
+        events = None
+    found = accountability(session, today=today, events=events).to_dict()
     context: dict[str, Any] = {
-        "today": when.isoformat(),
-        "counts": {},
-        "horizon_days": None,
-        "objectives": [_objective(objective_record(o)) for o in list_objectives(session)],
-        "warnings": None,
-        "warnings_note": "Vetting warnings are not available in this version.",
-        "overdue": [f for f in follow_ups if f["overdue"]],
-        "due": [f for f in follow_ups if not f["overdue"]],
+        "today": found["today"],
+        "counts": {k: v for k, v in found["status_counts"].items() if v},
+        "horizon_days": found["horizon_days"],
+        "objectives": found["objectives"],
+        "warnings": found["vetting_warnings"],
+        "overdue": found["follow_ups"]["overdue"],
+        "due": found["follow_ups"]["due"],
     }
-    sections = ["Objectives", "Follow-ups overdue", "Follow-ups due"]
     rank, name = marking(session, context)
     return Report(
         kind="accountability",
         title="Accountability report",
-        subject=when.isoformat(),
+        subject=found["today"],
         classification=name,
         classification_rank=rank,
         prepared_for=principal_of(session).name,
-        sections=sections,
+        sections=list(SECTIONS),
         context=context,
-        omitted=["Vetting warnings: not available in this version."],
     )

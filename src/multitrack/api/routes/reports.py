@@ -77,7 +77,9 @@ def brief_report(
     response_class=Response,
     responses={**FILE_RESPONSES, **problem_responses(400, 422)},
 )
-def accountability_report(session: SessionDep, fmt: FormatQuery = "pdf") -> Response:
+def accountability_report(
+    request: Request, session: SessionDep, fmt: FormatQuery = "pdf"
+) -> Response:
     """Objectives with their status, vetting warnings, follow-ups overdue and due (what
     ``multitrack report accountability`` writes)."""
-    return _file(build_accountability(session), fmt)
+    return _file(build_accountability(session, events=tables(request)), fmt)

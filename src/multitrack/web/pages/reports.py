@@ -46,7 +46,7 @@ def reports_page(request: Request) -> Response:
 def accountability_download(request: Request, fmt: str) -> Response:
     chosen = _format(fmt)
     with page_session(request) as (_, _principal, session):
-        report = build_accountability(session)
+        report = build_accountability(session, events=tables(request))
     return _download(report, chosen)
 
 
