@@ -23,3 +23,24 @@ ensure_uv() {
         uv() { python3 -m uv "$@"; }
     fi
 }
+
+#: What reports need at run time: WeasyPrint's Pango and HarfBuzz, and the fonts they name.
+REPORT_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+
+# Installs those of the named Debian packages that are missing (apt-get, as root or with sudo).
+# Elsewhere than on Debian it does nothing: install the equivalents by hand.
+ensure_debian_packages() {
+    command -v dpkg-query >/dev/null 2>&1 || return 0
+    local missing=() package
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+            missing+=("$package")
+    done
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    heading "apt-get install ${missing[*]}"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        "${missing[@]}"
+}

@@ -7,6 +7,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_common.sh"
 
 ensure_uv
+ensure_debian_packages "${REPORT_PACKAGES[@]}"  # PDF reports (WeasyPrint on Pango)
 heading "uv sync --frozen --inexact"
 uv sync --frozen --inexact
 heading "multitrack init"

@@ -57,6 +57,10 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
     run_step "install Chromium (apt-get)" install_chromium
 fi
+# Reports: Pango and fonts for WeasyPrint; poppler-utils (pdftotext, pdftoppm) for the tests that
+# read the PDFs back. Under CI those tests fail, not skip, without them.
+step="Debian packages for reports"
+ensure_debian_packages "${REPORT_PACKAGES[@]}" poppler-utils
 run_step "uv sync --frozen --all-extras" uv sync --frozen --all-extras
 run_step "ruff check" uv run --frozen ruff check .
 run_step "ruff format --check" uv run --frozen ruff format --check .
