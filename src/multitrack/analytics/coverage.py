@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from multitrack.analytics.traffic import Traffic, dyad_trends, event_window, traffic_by_counterpart
 from multitrack.errors import InvalidValueError
 from multitrack.events.parties import Party, party_of
 from multitrack.model import Actor, Channel, ChannelParticipant, Engagement
@@ -41,8 +42,6 @@ from multitrack.services.vocabulary import taxonomy_for
 from multitrack.taxonomy import load_taxonomy
 
 if TYPE_CHECKING:  # the event analytics load Ibis: only when an event store is given
-    from multitrack.events.relations import DyadSeries
-    from multitrack.events.trends import Trend
     from multitrack.services.relations import EventTables
 
 GapKind = Literal["traffic_without_channel", "track1_only", "dormant_worsening"]
@@ -97,21 +96,6 @@ class Cell:
             "count": self.count,
             "channels": list(self.channels),
         }
-
-
-@dataclass(frozen=True)
-class Traffic:
-    """Events between the focal actor and a counterpart (both directions) in the window."""
-
-    events: int = 0
-    conflict: int = 0
-
-    @property
-    def conflict_share(self) -> float:
-        return self.conflict / self.events if self.events else 0.0
-
-    def plus(self, events: int, conflict: int) -> Traffic:
-        return Traffic(self.events + events, self.conflict + conflict)
 
 
 @dataclass(frozen=True)
@@ -290,125 +274,77 @@ def dormancy(line: _Line, today: date) -> str | None:
 
 
 # ------------------------------------------------------------------------------------------
-# The event side
+# Dormant channels
 
 
-def _window(tables: EventTables, today: date, months: int) -> tuple[date, date] | None:
-    def latest(source: Any) -> date | None:
-        from multitrack.events.relations import as_date
-
-        value = source.events.filter(source.events.date <= today).date.max().execute()
-        return None if value is None or value != value else as_date(value)  # NaT != NaT
-
-    end = tables.cached(("coverage-latest", today), latest)
-    if end is None:
-        return None
-    month = end.year * 12 + end.month - 1 - (months - 1)
-    return date(month // 12, month % 12 + 1, 1), end
-
-
-def _traffic_rows(
-    tables: EventTables, focal: Party, start: date, end: date
-) -> list[dict[str, Any]]:
-    """Per counterpart code, country and event code: events and conflict events."""
-
-    def compute(source: Any) -> list[dict[str, Any]]:
-        from multitrack.events.relations import scope, unique_events
-
-        t = scope(source.events, start=start, end=end)
-        sides = []
-        for own, other in (("source", "target"), ("target", "source")):
-            mine = focal.matches(t, own).fill_null(False)  # type: ignore[arg-type]
-            theirs = focal.matches(t, other).fill_null(False)  # type: ignore[arg-type]
-            side = t.filter(mine, ~theirs)
-            side = side.mutate(
-                other_code=side[f"{other}_code"].fill_null(""),
-                other_country=side[f"{other}_country"].fill_null(""),
-                code=side.event_code.fill_null(""),
-            )
-            sides.append(unique_events(side, ("other_code", "other_country", "code", "quad_class")))
-        both = sides[0].union(sides[1])
-        grouped = both.group_by(["other_code", "other_country", "code"]).aggregate(
-            events=both.count(), conflict=both.count(where=both.quad_class >= 3)
-        )
-        rows: list[dict[str, Any]] = grouped.to_pyarrow().to_pylist()
-        return rows
-
-    return tables.cached(("coverage-traffic", focal, start, end), compute)
-
-
-def _sector_of(code: str, cache: dict[str, str | None]) -> str | None:
-    if code not in cache:
-        from multitrack.taxonomy import map_event_code
-
-        try:
-            cache[code] = map_event_code(code).sector
-        except InvalidValueError:
-            cache[code] = None
-    return cache[code]
-
-
-def _traffic(
-    session: Session,
+def _dormant_gaps(
     tables: EventTables,
     focal: Party,
-    family: set[uuid.UUID],
-    start: date,
-    end: date,
-) -> tuple[dict[uuid.UUID, Actor], dict[tuple[uuid.UUID, str], Traffic]]:
-    """Event traffic by (counterpart, sector), counterparts resolved through the registry."""
-    from multitrack.events.registry import ActorResolver
-
-    resolver = ActorResolver.from_session(session)
-    rows = _traffic_rows(tables, focal, start, end)
-    resolved: dict[str, uuid.UUID | None] = {}
-    keys = {(r["other_code"], r["other_country"]) for r in rows}
-    ids: dict[tuple[str, str], str] = {}
-    for code, country in keys:
-        found = resolver.resolve(code or None, country or None)
-        if found is not None:
-            ids[(code, country)] = found.actor.id
-    actors = {
-        str(a.id): a
-        for a in session.scalars(
-            select(Actor).where(Actor.id.in_([uuid.UUID(i) for i in set(ids.values())]))
-        ).unique()
-    }
-    folded: dict[uuid.UUID, Actor] = {}
-    for key, actor_id in ids.items():
-        actor = actors.get(actor_id)
-        if actor is None:
+    lines: list[_Line],
+    known: dict[uuid.UUID, Actor],
+    by_counterpart: dict[uuid.UUID, Traffic],
+    window: tuple[date, date],
+    today: date,
+    *,
+    window_months: int,
+    min_events: int,
+) -> list[Gap]:
+    """Counterparts on dormant channels whose relations with the focal actor worsen, judged
+    only on a direction with ``min_events`` events and means in half of the window's months."""
+    min_points = max(3, (window_months + 1) // 2)
+    quiet: dict[uuid.UUID, list[tuple[Channel, str]]] = {}
+    for line in lines:
+        why = dormancy(line, today)
+        if why is not None:
+            for other in line.counterparts:
+                quiet.setdefault(other.id, []).append((line.channel, why))
+    found: list[Gap] = []
+    for other_id, channels in quiet.items():
+        other, traffic = known[other_id], by_counterpart.get(other_id, Traffic())
+        if traffic.events < min_events:
+            continue  # too few events for a trend to mean anything
+        try:
+            theirs = party_of(other)
+        except InvalidValueError:
             continue
-        other = counterpart(session, actor)
-        if other.id in family:
+        trends = dyad_trends(tables, focal, theirs, *window, window_months)
+        judged = [
+            (tr, n)
+            for tr, n in trends
+            if tr.change is not None and tr.points >= min_points and n >= min_events
+        ]
+        if not judged:
             continue
-        folded[other.id] = other
-        resolved[f"{key[0]}\x00{key[1]}"] = other.id
-    sectors: dict[str, str | None] = {}
-    traffic: dict[tuple[uuid.UUID, str], Traffic] = {}
-    for row in rows:
-        other_id = resolved.get(f"{row['other_code']}\x00{row['other_country']}")
-        sector = _sector_of(row["code"], sectors)
-        if other_id is None or sector is None:
+        worst, n = min(judged, key=lambda pair: pair[0].change or 0.0)
+        if worst.direction != "worsening" or worst.change is None:
             continue
-        key2 = (other_id, sector)
-        traffic[key2] = traffic.get(key2, Traffic()).plus(int(row["events"]), int(row["conflict"]))
-    return folded, traffic
-
-
-def _trends(
-    tables: EventTables, a: Party, b: Party, start: date, end: date, months: int
-) -> list[Trend]:
-    from multitrack.events.trends import trend
-    from multitrack.services.relations import series
-
-    def one(source: Party, target: Party) -> DyadSeries:
-        def compute(opened: Any) -> DyadSeries:
-            return series(opened, source, target, "month", start, end)
-
-        return tables.cached(("coverage-series", source, target, start, end), compute)
-
-    return [trend(one(a, b), window=months), trend(one(b, a), window=months)]
+        sectors = {c.sector for c, _ in channels}
+        tracks = {c.track for c, _ in channels}
+        reasons = (
+            f"dormant channels with {other.name}: "
+            + "; ".join(f"{c.name} ({why})" for c, why in channels),
+            f"relations {worst.source} → {worst.target} are worsening: {worst.change:+.2f} "
+            f"Goldstein points from {worst.first} to {worst.last} (Theil–Sen trend of the "
+            f"monthly mean, {n} events)",
+        )
+        found.append(
+            Gap(
+                kind="dormant_worsening",
+                counterpart=Who.of(other),
+                sector=sectors.pop() if len(sectors) == 1 else None,
+                track=tracks.pop() if len(tracks) == 1 else None,
+                channel=_channel_ref(channels[0][0]),
+                score=gap_score("dormant_worsening", traffic, -worst.change),
+                reasons=reasons,
+                evidence={
+                    "events": traffic.events,
+                    "conflict_share": round(traffic.conflict_share, DIGITS),
+                    "channels": [_channel_ref(c) for c, _ in channels],
+                    "trends": [{**tr.record, "events": k} for tr, k in trends],
+                },
+            )
+        )
+    return found
 
 
 # ------------------------------------------------------------------------------------------
@@ -456,16 +392,22 @@ def coverage(
         except InvalidValueError:
             note = f"{actor.name} has no ISO3 or CAMEO code, so event data cannot find it"
         if focal is not None:
-            window = _window(events, today, window_months)
-            if window is None:
-                note = f"the event store holds no events on or before {today.isoformat()}"
-            else:
-                seen, traffic = _traffic(session, events, focal, family, *window)
-                known.update(seen)
-                note = (
-                    f"events from {window[0].isoformat()} to {window[1].isoformat()} "
-                    f"({window_months} months), both directions"
-                )
+            from multitrack.events.engines import EventStoreError
+
+            try:
+                window = event_window(events, today, window_months)
+                if window is None:
+                    note = f"the event store holds no events on or before {today.isoformat()}"
+                else:
+                    seen, traffic = traffic_by_counterpart(session, events, focal, family, *window)
+                    known.update(seen)
+                    note = (
+                        f"events from {window[0].isoformat()} to {window[1].isoformat()} "
+                        f"({window_months} months), both directions"
+                    )
+            except EventStoreError as error:  # a store being written, or not readable
+                focal, window, traffic = None, None, {}
+                note = f"the event store could not be read: {error}"
     by_counterpart: dict[uuid.UUID, Traffic] = {}
     for (other_id, _), t in traffic.items():
         by_counterpart[other_id] = by_counterpart.get(other_id, Traffic()).plus(
@@ -540,52 +482,14 @@ def coverage(
                 evidence={"channels": names, "events": t.events if window else None},
             )
         )
-    # (c) dormant channels with a worsening trend (from months that have events)
-    min_points = max(3, (window_months + 1) // 2)
+    # (c) dormant channels while relations worsen: one gap per counterpart
     if focal is not None and window is not None and events is not None:
-        for line in lines:
-            why = dormancy(line, today)
-            if why is None:
-                continue
-            for other in line.counterparts:
-                if by_counterpart.get(other.id, Traffic()).events < min_events:
-                    continue  # too few events for a trend to mean anything
-                try:
-                    theirs = party_of(other)
-                except InvalidValueError:
-                    continue
-                trends = _trends(events, focal, theirs, *window, window_months)
-                worst = min(
-                    (tr for tr in trends if tr.change is not None and tr.points >= min_points),
-                    key=lambda tr: tr.change or 0.0,
-                    default=None,
-                )
-                if worst is None or worst.direction != "worsening" or worst.change is None:
-                    continue
-                t = by_counterpart.get(other.id, Traffic())
-                worsening = -worst.change
-                reasons = [
-                    f"channel {line.channel.name} is dormant: {why}",
-                    f"relations {worst.source} → {worst.target} are worsening: "
-                    f"{worst.change:+.2f} Goldstein points from {worst.first} to {worst.last} "
-                    f"(Theil–Sen trend)",
-                ]
-                gaps.append(
-                    Gap(
-                        kind="dormant_worsening",
-                        counterpart=Who.of(other),
-                        sector=line.channel.sector,
-                        track=line.channel.track,
-                        channel=_channel_ref(line.channel),
-                        score=gap_score("dormant_worsening", t, worsening),
-                        reasons=tuple(reasons),
-                        evidence={
-                            "events": t.events,
-                            "conflict_share": round(t.conflict_share, DIGITS),
-                            "trends": [tr.record for tr in trends],
-                        },
-                    )
-                )
+        gaps.extend(
+            _dormant_gaps(
+                events, focal, lines, known, by_counterpart, window, today,
+                window_months=window_months, min_events=min_events,
+            )
+        )  # fmt: skip
     gaps.sort(key=lambda g: (-g.score, g.kind, g.counterpart.name, g.sector or ""))
 
     rows = []
