@@ -18,7 +18,7 @@ def status_class(status: str) -> str:
 
 def status_bars(counts: Mapping[str, int], *, label: str) -> Markup:
     """Horizontal bars, one per status, with the number of objectives."""
-    row, left, width = 26, 90, 480
+    row, left, width = 26, 90, 760
     most = max(counts.values(), default=0) or 1
     parts: list[str] = []
     for i, (status, count) in enumerate(counts.items()):
