@@ -30,7 +30,8 @@ from multitrack.store import Store, open_store
 SECRET_SUMMARY = "Quiet talks on the Kestrel fisheries dispute"
 SECRET_OBJECTIVE = "Keep the Kestrel fisheries talks out of the press"
 SECRET_CHANNEL = "North Atlantic Council consultations"
-VIEWER = "rita"
+VIEWER = "rita"  # RESTRICTED
+CLEARED = "sam"  # SECRET
 TOOLS = ("pdftotext", "pdftoppm", "pdfinfo")
 
 
@@ -92,6 +93,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     with store.session(system_context("test")) as s:
         add_organisation(s, "Desk")
         add_user(s, VIEWER, organisation_name="Desk", role="viewer", clearance="RESTRICTED",
+                 password="correct horse battery")  # fmt: skip
+        add_user(s, CLEARED, organisation_name="Desk", role="viewer", clearance="SECRET",
                  password="correct horse battery")  # fmt: skip
     with store.session(LOCAL_ADMIN) as s:
         channel = str(get_channel(s, SECRET_CHANNEL).id)
