@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,3 +62,17 @@ def test_network_page_shows_measures_panel(page: Page, shoot: Shoot) -> None:
     page.get_by_role("button", name="Measure").click()
     expect(page.locator("#measures")).to_contain_text("Track 1.5 only")
     assert page.locator("svg.centrality rect.bar.centrality").count() > 0
+
+
+def test_analytics_pages_have_ordered_headings_and_scoped_table_headers(page: Page) -> None:
+    for path in ("/coverage/NOR", "/transitions", "/network"):
+        page.goto(path)
+        levels = page.evaluate(
+            "() => [...document.querySelectorAll('main h1, main h2, main h3')]"
+            ".map(h => Number(h.tagName[1]))"
+        )
+        assert levels[0] == 1
+        assert levels.count(1) == 1
+        assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), (path, levels)
+        assert page.locator("main th:not([scope])").count() == 0, path
+        assert page.locator("main svg.chart[role='img'][aria-label]").count() >= 1, path
