@@ -160,3 +160,42 @@ def test_the_rollup_route_is_identical_on_spark(
         )  # fmt: skip
 
     assert rows(on_spark) == rows(duck)
+
+
+def test_incoming_and_compacted_files_read_alike(
+    spark: Any, shared_data: Path, tmp_path: Path
+) -> None:
+    """Ingest writes one file per input under ``_incoming`` and compaction splits it by month:
+    Spark reads a store holding both kinds as DuckDB does, before and after compaction."""
+    from multitrack.events.ingest import ingest_file
+    from multitrack.events.store import EventStore
+    from tests.events.ingest_data import GDELT2_FILES
+
+    store = EventStore(tmp_path)
+    ingest_file(shared_data / "gdelt2" / GDELT2_FILES[0], events_dir=tmp_path)
+    store.compact()
+    for name in GDELT2_FILES[1:]:
+        ingest_file(shared_data / "gdelt2" / name, events_dir=tmp_path)
+    assert store.month_files()
+    assert store.incoming_files()
+
+    def rows(source: EventSource) -> list[tuple[Any, ...]]:
+        table = dyad_table(source.events, by="quarter").to_pyarrow().to_pylist()
+        return sorted(
+            (r["source"], r["target"], str(r["period_start"])[:10], r["events"],
+             r["verbal_coop"], round(r["goldstein_sum"], 6))
+            for r in table
+        )  # fmt: skip
+
+    for _ in range(2):
+        duck, on_spark = connect("duckdb", store.events_path), connect("spark", store.events_path)
+        count = duck.events.count().to_pyarrow().as_py()
+        assert count == on_spark.events.count().to_pyarrow().as_py() > 5000
+        assert rows(on_spark) == rows(duck)
+        usa, chn = Party.state("USA"), Party.state("CHN")
+        assert (
+            dyad_series(on_spark.events, usa, chn, "month").records()
+            == dyad_series(duck.events, usa, chn, "month").records()
+        )
+        store.compact()
+    assert not store.incoming_files()

@@ -7,11 +7,15 @@ import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from multitrack.events.engines import connect
+from multitrack.events.formats.gdelt import GDELT2_EXPORT, GdeltFormat
 from multitrack.events.ingest import ingest_file
 from multitrack.events.parties import Party
+from multitrack.events.pipeline import FilePipeline
 from multitrack.events.relations import dyad_series, dyad_table
+from multitrack.events.schema import COLUMNS
 from multitrack.events.store import EventStore
 from tests.events.ingest_data import GDELT2_FILES
 
@@ -22,11 +26,13 @@ def test_compact_sorts_each_month_into_one_file(shared_data: Path, tmp_path: Pat
     store = EventStore(tmp_path)
     con = store.connect()
     before = con.execute("SELECT * FROM events ORDER BY ALL").fetchall()
-    folders = {p.parent for p in store.files()}
+    months = {f"month={m}" for (m,) in con.execute("SELECT DISTINCT month FROM events").fetchall()}
+    assert [p.parent.name for p in store.files()] == ["gdelt2"] * len(GDELT2_FILES)  # incoming
     done = store.compact()
     assert sum(c.rows for c in done) == len(before)
     assert store.is_unique()
-    assert {p.parent for p in store.files()} == folders
+    assert store.incoming_files() == []
+    assert {p.parent.name for p in store.files()} == months
     assert all(p.name == "compacted-0.parquet" for p in store.files())
     assert store.connect().execute("SELECT * FROM events ORDER BY ALL").fetchall() == before
     assert store.compact() == []  # nothing left to do
@@ -83,3 +89,118 @@ def test_fast_path_and_staged_path_store_the_same_rows(shared_data: Path, tmp_pa
         return con.execute("SELECT * EXCLUDE (file) FROM events ORDER BY ALL").fetchall()
 
     assert rows(tmp_path / "a") == rows(tmp_path / "b")
+
+
+def _all_rows(root: Path) -> list[tuple[object, ...]]:
+    con = EventStore(root).connect()
+    return con.execute("SELECT * FROM events ORDER BY ALL").fetchall()
+
+
+def test_ingest_writes_one_file_and_compaction_splits_it_by_month(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    first = shared_data / "gdelt2" / GDELT2_FILES[0]
+    second = tmp_path / "second.CSV"  # the same months, other event ids
+    second.write_text(
+        "".join("9" + line for line in first.read_text("utf-8").splitlines(keepends=True)),
+        "utf-8",
+    )
+    report = ingest_file(first, events_dir=tmp_path)
+    store = EventStore(tmp_path)
+    [written] = store.files()
+    assert written == store.incoming_path / "gdelt2" / "20151027220000.export-0.parquet"
+    table = pq.read_table(written)
+    assert table.num_rows == report.rows_stored
+    assert table.column("month").to_pylist() == [
+        d.strftime("%Y-%m") for d in table.column("date").to_pylist()
+    ]
+    assert table.column("line").to_pylist() == list(range(1, report.rows_stored + 1))
+    alone = _all_rows(tmp_path)
+    done = store.compact()
+    assert store.incoming_files() == []
+    assert store.is_unique()
+    assert sum(c.rows for c in done) == report.rows_stored
+    assert _all_rows(tmp_path) == alone
+    # a second file: incoming beside compacted months, read together, merged by compaction
+    ingest_file(second, events_dir=tmp_path)
+    assert len(store.incoming_files()) == 1
+    both = _all_rows(tmp_path)
+    assert len(both) == 2 * len(alone)
+    months_before = {p.parent.name for p in store.month_files()}
+    done = store.compact()
+    assert store.incoming_files() == []
+    assert store.is_unique()
+    assert _all_rows(tmp_path) == both
+    merged = [c for c in done if c.folder.rsplit("/", 1)[-1] in months_before]
+    assert len(merged) == len(months_before)
+    assert all(c.files == 2 for c in merged)  # the old compacted file and the split part
+    assert len({p.parent for p in store.files()}) == len(store.files())  # one file a month
+    for part in store.files():
+        assert part.name.startswith("compacted-")
+        keys = pq.read_table(part, columns=["source_country", "target_country", "date"])
+        rows = list(zip(*(c.to_pylist() for c in keys.columns), strict=True))
+        assert rows == sorted(rows, key=lambda r: (r[0] or "\uffff", r[1] or "\uffff", r[2]))
+    # re-ingesting either file adds nothing, against compacted months and incoming alike
+    assert ingest_file(first, events_dir=tmp_path).rows_stored == 0
+    assert store.incoming_files() == []
+    assert _all_rows(tmp_path) == both
+
+
+def test_polars_pass_agrees_with_duckdb_pass_on_every_real_sample(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Clean GDELT 2.0 files take the polars pass; DuckDB's one pass over the same files (the
+    format's polars plan removed) stores exactly the same rows."""
+    taken: list[bool] = []
+    polars_pass = FilePipeline._fast_polars
+
+    def spy(self: FilePipeline, *args: object) -> object:
+        result = polars_pass(self, *args)  # type: ignore[arg-type]
+        taken.append(result is not None)
+        return result
+
+    monkeypatch.setattr(FilePipeline, "_fast_polars", spy)
+    files = [shared_data / "gdelt2" / n for n in GDELT2_FILES]
+    for path in files:
+        ingest_file(path, events_dir=tmp_path / "polars")
+    assert taken == [True] * len(files)
+    monkeypatch.setattr(GdeltFormat, "polars_plan", lambda self, layout: None)
+    for path in files:
+        ingest_file(path, events_dir=tmp_path / "duckdb")
+    assert len(taken) == len(files)  # no polars pass the second time
+    assert _all_rows(tmp_path / "polars") == _all_rows(tmp_path / "duckdb")
+    for name in ("polars", "duckdb"):  # the same types on disk
+        [schema] = {pq.read_schema(p) for p in EventStore(tmp_path / name).files()}
+        assert schema.remove_metadata().names == [*COLUMNS, "month"]
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("NumMentions", "1.0"),  # polars cannot read it as an integer: the pass fails
+        ("GoldsteinScale", "12.5"),  # out of range: the row is quarantined
+        ("SQLDATE", "2015102"),  # 7 digits: not accepted by the polars pass
+        ("QuadClass", "7"),
+        ("EventCode", "999"),
+    ],
+)
+def test_a_doubtful_value_sends_the_file_to_duckdb(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: str, value: str
+) -> None:
+    """Whatever polars would make of a value, the stored rows are those of DuckDB's path."""
+    lines = (shared_data / "gdelt2" / GDELT2_FILES[0]).read_text("utf-8").splitlines()
+    fields = lines[5].split("\t")
+    fields[GDELT2_EXPORT.columns.index(column)] = value
+    lines[5] = "\t".join(fields)
+    path = tmp_path / "doubt.CSV"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    a = ingest_file(path, events_dir=tmp_path / "a")
+    monkeypatch.setattr(GdeltFormat, "polars_plan", lambda self, layout: None)
+    b = ingest_file(path, events_dir=tmp_path / "b")
+    assert (a.rows_read, a.rows_stored, a.rows_quarantined) == (
+        b.rows_read,
+        b.rows_stored,
+        b.rows_quarantined,
+    )
+    assert a.rows_read == len(lines)
+    assert _all_rows(tmp_path / "a") == _all_rows(tmp_path / "b")

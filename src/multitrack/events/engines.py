@@ -219,7 +219,10 @@ def _parquet_files(events_path: Path) -> list[Path]:
         raise EventStoreError(
             f"no event store at {events_path}: ingest event files first (multitrack events ingest)"
         )
+    from multitrack.events.store import incoming_files
+
     files = sorted(events_path.glob("dataset=*/month=*/*.parquet"))
+    files += incoming_files(events_path)
     if not files:
         raise EventStoreError(f"the event store at {events_path} holds no events yet")
     return files
@@ -233,21 +236,39 @@ def connect(engine: Engine, events_path: Path | str) -> EventSource:
     """
     root = Path(events_path)
     _parquet_files(root)
-    from multitrack.events.store import EventStore
+    from multitrack.events.schema import COLUMNS
+    from multitrack.events.store import INCOMING, EventStore, incoming_files, read_sql
 
     unique = EventStore(root.parent).events_path == root and EventStore(root.parent).is_unique()
+    # files ingest wrote and compaction has not yet split by month (``store`` module doc)
+    incoming = incoming_files(root)
+    months = any(root.glob("dataset=*/month=*/*.parquet"))
     if engine == "duckdb":
         backend = ibis.duckdb.connect()
         backend.raw_sql("SET parquet_metadata_cache = true")  # repeated queries skip footers
-        events = backend.read_parquet(
-            str(root / "dataset=*" / "month=*" / "*.parquet"),
-            table_name="events",
-            hive_partitioning=True,
-            hive_types_autocast=False,
-        )
+        if incoming:
+            backend.raw_sql(f"CREATE OR REPLACE VIEW events AS {read_sql(root)}")
+            events = backend.table("events")
+        else:
+            events = backend.read_parquet(
+                str(root / "dataset=*" / "month=*" / "*.parquet"),
+                table_name="events",
+                hive_partitioning=True,
+                hive_types_autocast=False,
+            )
     elif engine == "spark":
         backend = ibis.pyspark.connect(spark_session())
-        events = backend.read_parquet(str(root), basePath=str(root))
+        columns = [*COLUMNS, "month"]
+        parts = []
+        if months:  # Spark's partition discovery skips the ``_incoming`` folder
+            parts.append(backend.read_parquet(str(root), basePath=str(root)).select(columns))
+        if incoming:
+            parts.append(
+                backend.read_parquet(str(root / INCOMING), recursiveFileLookup="true").select(
+                    columns
+                )
+            )
+        events = parts[0] if len(parts) == 1 else parts[0].union(parts[1])
     else:  # pragma: no cover - Literal guards it
         raise EventStoreError(f"unknown engine {engine!r}")
     return EventSource(engine=engine, backend=backend, events=events, unique=unique, path=root)

@@ -1,17 +1,22 @@
-"""Ingest event files into the store: streaming, in DuckDB, with every row accounted for.
+"""Ingest event files into the store: streaming, with every row accounted for.
 
-For each file: scan its bytes (``inputs``), recognise its format and layout or refuse it
-(``formats.sniff``), then in DuckDB:
+For each file: scan its bytes (``inputs``, SHA-256 and line count in a background thread),
+recognise its format and layout or refuse it (``formats.sniff``), then (``pipeline``):
 
-1. **stage** — ``read_csv`` with the codebook's column names, all VARCHAR, ``store_rejects``;
-   each row gets its ordinal ``k`` and is projected onto the normalised schema with a
-   ``reason`` (NULL when the row is good), written to a staging Parquet file;
+0. **one pass** for a clean file — polars (formats with a polars plan: GDELT) or DuckDB reads the
+   file, numbers the lines, checks and projects every row and writes the good ones to one
+   Parquet file; the result stands only if every line was a good row and no id repeats or is
+   already stored, else it is discarded and the file takes the staged path:
+1. **stage** — DuckDB ``read_csv`` with the codebook's column names, all VARCHAR,
+   ``store_rejects``; each row gets its ordinal ``k`` and is projected onto the normalised
+   schema with a ``reason`` (NULL when the row is good), written to a staging Parquet file;
 2. **line numbers** — lines DuckDB did not return as rows (header, blank lines, rejected
    lines) are known after the scan; an ASOF join turns ``k`` into the physical line;
 3. **dedupe** — the first row of each ``event_id`` in the file, minus ids already stored for
    the dataset (anti-join on the stored Parquet);
-4. **write** — new rows as zstd Parquet partitioned by dataset and month; quarantined rows
-   (reason, rejected and blank lines) to ``quarantine/<dataset>/<file>.csv``.
+4. **write** — new rows as one zstd Parquet file, ``events/_incoming/<dataset>/<stem>-<n>.parquet``
+   (``EventStore.compact`` later splits it by month and sorts); quarantined rows (reason,
+   rejected and blank lines) to ``quarantine/<dataset>/<file>.csv``.
 
 Rows read = stored + duplicate + quarantined, checked before anything is committed.
 """

@@ -1,18 +1,24 @@
-"""One file through DuckDB: stage, number the lines, dedupe, write, account (see ``ingest``)."""
+"""One file through polars or DuckDB: one pass, or stage, number the lines, dedupe, write, account
+(see ``ingest``)."""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from multitrack.errors import LayoutError, MultitrackError
 from multitrack.events import reference
 from multitrack.events.formats import EventFormat, Layout
+from multitrack.events.formats.base import PROJECTED, PolarsPlan
 from multitrack.events.inputs import Prepared
+from multitrack.events.schema import EVENT_SCHEMA
 from multitrack.events.store import MEMORY_LIMIT, EventStore
 
 #: Read as NULL only where DuckDB pads a short line; empty fields stay '' (then NULL by nullif).
@@ -50,7 +56,7 @@ def _literal(value: str) -> str:
 
 
 class FilePipeline:
-    """One file through DuckDB: stage, number lines, dedupe, write, account."""
+    """One file: one pass (polars or DuckDB), or stage, number lines, dedupe, write, account."""
 
     def __init__(
         self,
@@ -63,6 +69,7 @@ class FilePipeline:
     ) -> None:
         self.p = prepared
         self.fmt = fmt
+        self.sniffed = layout
         self.layout = fmt.read_layout(layout)
         self.dataset = dataset
         self.store = store
@@ -73,37 +80,79 @@ class FilePipeline:
             f"FROM read_parquet({self.stage_file}, file_row_number = true))"
         )
         self.scan = prepared.scan
-        self.con = self._connect()
+        self.out = work / "out.parquet"
+        self.con = self._connect(tables=False)
 
-    def _connect(self) -> duckdb.DuckDBPyConnection:
+    def _connect(self, *, tables: bool = True) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection; with the code tables' macros unless ``tables`` is false (the
+        polars pass needs none)."""
         con = duckdb.connect()
         con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         con.execute(f"SET temp_directory = {_literal(str(self.work / 'spill'))}")
-        reference.register(con)
+        if tables:
+            reference.register(con)
         return con
 
     def run(self, tell: Callable[[float], None]) -> FileReport:
         try:
             if not self.fmt.quote and any(line.strip() for line in self.p.head):
-                fast = self._fast(tell)
+                plan = self.fmt.polars_plan(self.sniffed) if not self.fmt.header else None
+                if plan is not None:
+                    fast = self._fast_polars(plan, tell)
+                else:
+                    reference.register(self.con)
+                    fast = self._fast(tell)
                 if fast is not None:
                     return fast
                 self.con.close()  # start afresh: new rejects table, no temp tables
-                shutil.rmtree(self.work / "out", ignore_errors=True)
+                self.out.unlink(missing_ok=True)
                 self.con = self._connect()
+            else:
+                reference.register(self.con)
             return self._run(tell)
         finally:
             self.con.close()
 
-    # -- the fast path -----------------------------------------------------------------------
+    # -- the fast paths ------------------------------------------------------------------------
+
+    def _fast_polars(self, plan: PolarsPlan, tell: Callable[[float], None]) -> FileReport | None:
+        """One pass for a clean file in polars: parse, number the lines (a row index before the
+        filter), check, project, write one Parquet file. polars parses only the columns the
+        plan reads and runs on every core; with no window and no partitioned writer the pass
+        costs little more than polars' bare read and write. Then the same test as
+        :meth:`_fast` decides whether the result stands."""
+        import polars as pl
+
+        header = int(self.fmt.header)
+        schema = {name: plan.types.get(name, pl.String) for name in self.sniffed.columns}
+        frame = pl.scan_csv(
+            self.p.path,
+            separator=self.fmt.delimiter,
+            has_header=False,
+            schema=schema,
+            quote_char=None,
+            encoding="utf8",
+        ).with_row_index("_row", offset=1 + header)
+        date = plan.columns["date"]
+        select = [
+            pl.lit(self.dataset, pl.String).alias("dataset"),
+            *(plan.columns[c].cast(_polars_types()[c]).alias(c) for c in PROJECTED),
+            pl.lit(self.p.name, pl.String).alias("file"),
+            pl.col("_row").cast(pl.Int64).alias("line"),
+            date.dt.strftime("%Y-%m").alias("month"),
+        ]
+        try:
+            frame.filter(plan.good).select(select).sink_parquet(self.out, compression="zstd")
+        except pl.exceptions.PolarsError:
+            self.scan = self.p.wait()
+            return None
+        written = _count_rows(self.out)
+        return self._fast_stands(written, tell)
 
     def _fast(self, tell: Callable[[float], None]) -> FileReport | None:
-        """One pass for a clean file: parse, check, number (``row_number() OVER ()`` streams in
-        scan order) and write the good rows, no staging. Then, only if every line of
-        the file was a good row (no header but the format's, no blank, rejected or invalid
-        line: so ``line`` = ordinal + header) and no event id is repeated nor already stored,
-        the result stands; otherwise it is discarded and the file takes the staged path."""
-        out = self.work / "out"
+        """One pass for a clean file in DuckDB (formats with no polars plan): parse, check,
+        number (``row_number() OVER ()`` streams in scan order) and write the good rows to one
+        file, no staging. The result stands only if :meth:`_fast_stands` says so."""
         header = int(self.fmt.header)
         columns = ", ".join(("event_id", "date", *_MIDDLE))
         try:
@@ -113,45 +162,54 @@ class FilePipeline:
                 "strftime(date, '%Y-%m') AS month FROM ("
                 f"SELECT row_number() OVER () AS k, {self.fmt.select(self.layout)} "
                 f"FROM {self._read_csv()} src) WHERE reason IS NULL) "
-                f"TO {_literal(str(out))} (FORMAT parquet, COMPRESSION zstd, "
-                "PARTITION_BY (dataset, month), "
-                "FILENAME_PATTERN 'part-{i}')"
+                f"TO {_literal(str(self.out))} (FORMAT parquet, COMPRESSION zstd)"
             ).fetchone()
         except duckdb.Error:
             self.scan = self.p.wait()
             return None
         written = int(row[0]) if row else 0
-        self.scan = self.p.wait()
         rejected = self.con.execute("SELECT count(*) FROM rejects").fetchone()
+        if rejected != (0,):
+            self.scan = self.p.wait()
+            return None
+        return self._fast_stands(written, tell)
+
+    def _fast_stands(self, written: int, tell: Callable[[float], None]) -> FileReport | None:
+        """The one-pass result stands only if every line of the file was a good row (no header
+        but the format's, no blank, rejected or invalid line: so ``line`` = ordinal + header)
+        and no event id is repeated nor already stored; otherwise it is discarded and the file
+        takes the staged path."""
+        header = int(self.fmt.header)
+        self.scan = self.p.wait()
         clean = (
             not self.scan.found_cr
             and not self.scan.blank
-            and rejected == (0,)
             and written > 0
             and written + header == self.scan.lines
         )
         if not clean:
             return None
+        if _count_rows(self.out) != written:
+            raise IngestError(f"{self.p.source}: the written file does not hold {written} rows")
         tell(0.8)
-        glob = _literal(str(out / "*" / "*" / "*.parquet"))
+        out = _literal(str(self.out))
         row = self.con.execute(
-            f"SELECT count(*) - count(DISTINCT event_id) FROM read_parquet({glob})"
+            f"SELECT count(*) - count(DISTINCT event_id) FROM read_parquet({out})"
         ).fetchone()
         if row is None or row[0]:
             return None
-        if self.store.files(self.dataset):
-            stored = _literal(self.store.glob(self.dataset))
+        stored = self.store.files(self.dataset)
+        if stored:
             row = self.con.execute(
-                f"SELECT count(*) FROM read_parquet({glob}) o SEMI JOIN (SELECT event_id FROM "
-                f"read_parquet({stored}, hive_partitioning = false)) st USING (event_id)"
+                f"SELECT count(*) FROM read_parquet({out}) o SEMI JOIN (SELECT event_id FROM "
+                f"read_parquet({_files(stored)}, hive_partitioning = false, "
+                "union_by_name = true)) st USING (event_id)"
             ).fetchone()
             if row is None or row[0]:
                 return None
-        if _count_rows(out) != written:
-            raise IngestError(f"{self.p.source}: the written files do not hold {written} rows")
         tell(0.95)
         self._commit_quarantine(0)
-        self._commit_events(out)
+        self._commit_events(self.out)
         return FileReport(
             path=str(self.p.source),
             dataset=self.dataset,
@@ -253,11 +311,12 @@ class FilePipeline:
             keep.append(
                 "NOT EXISTS (SELECT 1 FROM dups d WHERE d.event_id = s.event_id AND d.k <> s.k)"
             )
-        if self.store.files(self.dataset):
-            glob = _literal(self.store.glob(self.dataset))
+        stored = self.store.files(self.dataset)
+        if stored:
             con.execute(
                 f"CREATE TEMP TABLE old AS SELECT DISTINCT s.event_id FROM {self.stage} s "
-                f"SEMI JOIN (SELECT event_id FROM read_parquet({glob}, hive_partitioning = false))"
+                f"SEMI JOIN (SELECT event_id FROM read_parquet({_files(stored)}, "
+                "hive_partitioning = false, union_by_name = true))"
                 " st ON st.event_id = s.event_id WHERE s.reason IS NULL"
             )
             row = con.execute("SELECT count(*) FROM old").fetchone()
@@ -266,20 +325,16 @@ class FilePipeline:
         return " AND ".join(keep)
 
     def _write_events(self, keep: str) -> tuple[Path, int]:
-        """Write the kept rows partitioned by dataset and month (in scan order: sorting is left
-        to ``EventStore.compact``, one month at a time, in bounded memory). Returns the folder
-        and the rows written."""
-        out = self.work / "out"
+        """Write the kept rows to one file (splitting by month and sorting are left to
+        ``EventStore.compact``). Returns the file and the rows written."""
         columns = ", ".join(f"s.{c}" for c in ("event_id", "date", *_MIDDLE))
         row = self.con.execute(
             f"COPY (SELECT {_literal(self.dataset)} AS dataset, {columns}, "
             f"{_literal(self.p.name)} AS file, s.line::BIGINT AS line, s.month "
             f"FROM ({self._staged()}) s WHERE {keep}) "
-            f"TO {_literal(str(out))} (FORMAT parquet, COMPRESSION zstd, "
-            "PARTITION_BY (dataset, month), "
-            "FILENAME_PATTERN 'part-{i}')"
+            f"TO {_literal(str(self.out))} (FORMAT parquet, COMPRESSION zstd)"
         ).fetchone()
-        return out, int(row[0]) if row else 0
+        return self.out, int(row[0]) if row else 0
 
     def _write_quarantine(self, target: Path) -> None:
         name = _literal(self.p.name)
@@ -382,15 +437,16 @@ class FilePipeline:
         return str(target.relative_to(self.store.root))
 
     def _commit_events(self, out: Path) -> None:
-        for part in sorted(out.glob("dataset=*/month=*/*.parquet")):
-            folder = self.store.events_path / part.parent.parent.name / part.parent.name
-            folder.mkdir(parents=True, exist_ok=True)
-            taken = {p.name for p in folder.glob(f"{self.p.stem}-*.parquet")}
-            n = 0
-            while f"{self.p.stem}-{n}.parquet" in taken:
-                n += 1
-            shutil.move(part, folder / f"{self.p.stem}-{n}.parquet")
-            self.store.record_ingested(folder / f"{self.p.stem}-{n}.parquet")
+        """Move the written file into the store, ``events/_incoming/NAME/<stem>-<n>.parquet``
+        (one rename: readers see all of it or none)."""
+        folder = self.store.incoming_path / self.dataset
+        folder.mkdir(parents=True, exist_ok=True)
+        n = 0
+        while (folder / f"{self.p.stem}-{n}.parquet").exists():
+            n += 1
+        target = folder / f"{self.p.stem}-{n}.parquet"
+        shutil.move(out, target)
+        self.store.record_ingested(target)
 
 
 _MIDDLE = (
@@ -413,7 +469,27 @@ _MIDDLE = (
 )
 
 
-def _count_rows(folder: Path) -> int:
+def _count_rows(path: Path) -> int:
     import pyarrow.parquet as pq
 
-    return sum(pq.ParquetFile(p).metadata.num_rows for p in folder.glob("**/*.parquet"))
+    return int(pq.ParquetFile(path).metadata.num_rows)
+
+
+def _files(paths: list[Path]) -> str:
+    return "[" + ", ".join(_literal(str(p)) for p in paths) + "]"
+
+
+@cache
+def _polars_types() -> dict[str, Any]:
+    """EVENT_SCHEMA's types in polars (polars is imported only when a file needs it)."""
+    import polars as pl
+
+    kinds = {
+        pa.string(): pl.String,
+        pa.date32(): pl.Date,
+        pa.int8(): pl.Int8,
+        pa.int32(): pl.Int32,
+        pa.int64(): pl.Int64,
+        pa.float64(): pl.Float64,
+    }
+    return {f.name: kinds[f.type] for f in EVENT_SCHEMA}

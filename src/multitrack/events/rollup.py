@@ -84,6 +84,12 @@ def fingerprint(events_path: Path) -> str | None:
                 if f.name.endswith(".parquet") and f.is_file():
                     st = f.stat()
                     lines.append(f"{ds.name}/{month.name}/{f.name}\t{st.st_size}\t{st.st_mtime_ns}")
+    from multitrack.events.store import incoming_files
+
+    for path in incoming_files(events_path):  # ingested, not yet split by month
+        st = path.stat()
+        name = path.relative_to(events_path).as_posix()
+        lines.append(f"{name}\t{st.st_size}\t{st.st_mtime_ns}")
     if not lines:
         return None
     lines.sort()

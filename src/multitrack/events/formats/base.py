@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from multitrack.events.store import duckdb_type
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 class Scheme(StrEnum):
@@ -68,6 +72,17 @@ class Check:
 
     bad: str
     reason: str
+
+
+@dataclass(frozen=True)
+class PolarsPlan:
+    """A format's projection in polars: one expression per ``PROJECTED`` column over the raw
+    columns (text, but those in ``types``, which polars' CSV reader parses), and ``good``, true
+    exactly for rows to keep."""
+
+    columns: dict[str, pl.Expr]
+    good: pl.Expr
+    types: dict[str, pl.DataType | type[pl.DataType]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -126,11 +141,25 @@ class EventFormat:
     def checks(self, layout: Layout) -> list[Check]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def field_count_check(self, layout: Layout) -> Check:
-        """Too few fields: DuckDB pads short lines with NULL (empty fields read as '')."""
+    def needed_column(self, layout: Layout) -> str:
+        """The last column every line must have (the shortest layout's, when padded)."""
         minimum = min(len(lay.columns) for lay in self.layouts) if self.padded else None
         columns = self.read_layout(layout).columns
-        needed = columns[(minimum or len(columns)) - 1]
+        return columns[(minimum or len(columns)) - 1]
+
+    def polars_plan(self, layout: Layout) -> PolarsPlan | None:
+        """The projection and the row check in polars, for the one-pass path of clean files
+        (see ``pipeline``); None when the format has none (DuckDB's path is used).
+
+        A plan must never accept a row DuckDB's :meth:`select` would quarantine, nor give a
+        value different from DuckDB's: where the two parsers might differ, it rejects the row
+        (the file then takes DuckDB's path, which decides)."""
+        return None
+
+    def field_count_check(self, layout: Layout) -> Check:
+        """Too few fields: DuckDB pads short lines with NULL (empty fields read as '')."""
+        columns = self.read_layout(layout).columns
+        needed = self.needed_column(layout)
         listed = ", ".join(q(c) for c in columns)
         expected = (
             " or ".join(str(len(lay.columns)) for lay in self.layouts)

@@ -11,6 +11,7 @@ from multitrack.events.formats.base import (
     Check,
     EventFormat,
     Layout,
+    PolarsPlan,
     Scheme,
     cameo_checks,
     q,
@@ -116,6 +117,59 @@ class GdeltFormat(EventFormat):
                 f"'bad GoldsteinScale: ''' || {q('GoldsteinScale')} || ''''",
             ),
         ]
+
+    def polars_plan(self, layout: Layout) -> PolarsPlan | None:
+        """The projection and checks above in polars. Numbers are parsed by polars' CSV reader
+        (a value it cannot read fails the pass, and DuckDB's path decides); a row is good only
+        where both surely agree: an 8-digit SQLDATE, QuadClass 1-4, Goldstein in -10..10."""
+        import polars as pl
+
+        from multitrack.events import reference
+
+        c = pl.col
+        sqldate = c("SQLDATE")
+        date = sqldate.str.strptime(pl.Date, "%Y%m%d", strict=False)
+        numbers = {
+            "quad_class": ("QuadClass", pl.Int8),
+            "goldstein": ("GoldsteinScale", pl.Float64),
+            "mentions": ("NumMentions", pl.Int32),
+            "sources": ("NumSources", pl.Int32),
+            "lat": ("ActionGeo_Lat", pl.Float64),
+            "lon": ("ActionGeo_Long", pl.Float64),
+        }
+        fips = {r["fips"]: (r["iso3"] or None) for r in reference.rows("fips_iso3")}
+        texts = {
+            "event_id": "GLOBALEVENTID",
+            "source_code": "Actor1Code",
+            "source_name": "Actor1Name",
+            "source_country": "Actor1CountryCode",
+            "target_code": "Actor2Code",
+            "target_name": "Actor2Name",
+            "target_country": "Actor2CountryCode",
+            "event_code": "EventCode",
+            "root_code": "EventRootCode",
+        }
+        columns: dict[str, pl.Expr] = {name: c(raw) for name, raw in texts.items()}
+        columns["date"] = date
+        columns.update({name: c(raw) for name, (raw, _) in numbers.items()})
+        columns["place_country"] = c("ActionGeo_CountryCode").replace_strict(
+            fips, default=None, return_dtype=pl.String
+        )
+        columns["source_url"] = (
+            c("SOURCEURL") if "SOURCEURL" in layout.columns else pl.lit(None, pl.String)
+        )
+        good = (
+            c(self.needed_column(layout)).is_not_null()
+            & c("GLOBALEVENTID").is_not_null()
+            & (sqldate.str.len_bytes() == 8)
+            & date.is_not_null()
+            & c("EventCode").is_in(sorted(reference.cameo_codes()))
+            & c("QuadClass").is_between(1, 4)
+            & (c("GoldsteinScale").is_null() | c("GoldsteinScale").is_between(-10.0, 10.0))
+        )
+        return PolarsPlan(
+            columns=columns, good=good, types={raw: kind for raw, kind in numbers.values()}
+        )
 
 
 _FIPS_JOIN = 'LEFT JOIN ref_fips_iso3 fips ON fips.fips = src."ActionGeo_CountryCode"'
