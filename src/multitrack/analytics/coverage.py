@@ -11,10 +11,11 @@ Gaps, each scored and explained (``docs/analytics.md``, "Coverage and gaps", say
   active channel with it in that sector, its parent sector or a sub-sector;
 * ``track1_only`` — a counterpart whose every active channel is Track 1: no Track 1.5 or
   non-official line to fall back on;
-* ``dormant_worsening`` — a channel that is dormant (by status, or active without an
-  engagement for :data:`QUIET_DAYS`) while relations with a counterpart on it are worsening
-  (the Theil–Sen trend of :mod:`multitrack.events.trends` over the window, in either
-  direction, from at least half of the window's months and ``min_events`` events).
+* ``dormant_worsening`` — a counterpart on dormant channels (by status, or active without an
+  engagement for :data:`QUIET_DAYS`) while relations with it are worsening (the Theil–Sen
+  trend of :mod:`multitrack.events.trends` over the window, in either direction, judged on a
+  direction with ``min_events`` events and means in half of the window's months); one gap per
+  counterpart, listing its dormant channels.
 
 Every gap's ``score`` is ``weight × (1 + log2(1 + events)) × (1 + conflict share) × (1 +
 worsening)``. Without an event store (or when the focal actor has no code to find it in event
