@@ -20,23 +20,29 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     ClauseElement,
     ColumnElement,
+    Integer,
     Select,
     Table,
+    Uuid,
     and_,
+    bindparam,
     event,
     exists,
     false,
+    inspect,
     or_,
-    select,
     true,
 )
-from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
-from sqlalchemy.sql.elements import ColumnClause, TextClause
+from sqlalchemy.orm import LoaderCriteriaOption, ORMExecuteState, Session, aliased
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.cache_key import CacheConst
+from sqlalchemy.sql.elements import BindParameter, ColumnClause, TextClause
 from sqlalchemy.sql.selectable import TableClause, TextualSelect
 from sqlalchemy.sql.visitors import HasTraverseInternals
 
@@ -74,6 +80,12 @@ PRINCIPAL_KEY = "multitrack.principal"
 
 LabelledClass = type[Actor] | type[Membership] | type[Channel] | type[Engagement]
 
+#: A principal's clearance and organisation as the criteria compare with them: plain values, or
+#: bound parameters that one option's whole criteria share (fewer parameters for each statement
+#: to carry).
+Clearance = int | BindParameter[int]
+Org = uuid.UUID | BindParameter[uuid.UUID] | None
+
 
 def principal_of(session: Session) -> Principal:
     principal = session.info.get(PRINCIPAL_KEY)
@@ -82,57 +94,87 @@ def principal_of(session: Session) -> Principal:
     return principal
 
 
-def labels_allow(cls: Any, clearance: int, org: uuid.UUID | None) -> ColumnElement[bool]:
-    """The label test of a labelled class, for a principal's clearance and organisation."""
+def labels_allow(cls: Any, clearance: Clearance, org: Org) -> ColumnElement[bool]:
+    """The label test of a labelled class (or an alias of one), for a principal's clearance and
+    organisation."""
     reach: ColumnElement[bool] = cls.releasable_to_all
     if org is not None:
-        released = exists().where(Release.record_id == cls.id, Release.organisation_id == org)
+        release = aliased(Release)
+        released = (
+            exists()
+            .where(release.record_id == cls.id, release.organisation_id == org)
+            .correlate_except(release)
+        )
         reach = or_(cls.releasable_to_all, cls.owner_id == org, released)
     return and_(cls.classification <= clearance, reach)
 
 
-def _ids(cls: Any, clearance: int, org: uuid.UUID | None) -> Select[Any]:
-    return select(cls.id).where(visible(cls, clearance, org))
+def _shown(column: Any, parent: Any, clearance: Clearance, org: Org) -> ColumnElement[bool]:
+    """``column`` holds the key of a visible ``parent``.
+
+    A correlated ``EXISTS`` over an alias of the parent: the database looks the one parent row
+    up by its primary key (an ``IN (SELECT id ...)`` over the parent's labels would be evaluated
+    over the whole parent table), and the alias keeps the subquery from correlating with the
+    parent's own table when the enclosing statement reads it too.
+    """
+    other = aliased(parent)
+    return (
+        exists().where(other.id == column, visible(other, clearance, org)).correlate_except(other)
+    )
 
 
-def visible(cls: Any, clearance: int, org: uuid.UUID | None) -> ColumnElement[bool]:
-    """Whether a row of ``cls`` is visible: its own labels and those of what it hangs off."""
-    own = labels_allow(cls, clearance, org)
+def visible(entity: Any, clearance: Clearance, org: Org) -> ColumnElement[bool]:
+    """Whether a row of ``entity`` (a labelled class or an alias of one) is visible: its own
+    labels and those of what it hangs off."""
+    cls = inspect(entity).mapper.class_
+    own = labels_allow(entity, clearance, org)
     if cls is Engagement:
-        return and_(own, Engagement.channel_id.in_(_ids(Channel, clearance, org)))
+        return and_(own, _shown(entity.channel_id, Channel, clearance, org))
     if cls is Membership:
-        actors = _ids(Actor, clearance, org)
-        return and_(own, Membership.member_id.in_(actors), Membership.organisation_id.in_(actors))
+        return and_(
+            own,
+            _shown(entity.member_id, Actor, clearance, org),
+            _shown(entity.organisation_id, Actor, clearance, org),
+        )
     if cls is Objective:
         return and_(
             own,
-            or_(Objective.actor_id.is_(None), Objective.actor_id.in_(_ids(Actor, clearance, org))),
+            or_(entity.actor_id.is_(None), _shown(entity.actor_id, Actor, clearance, org)),
+            or_(entity.channel_id.is_(None), _shown(entity.channel_id, Channel, clearance, org)),
             or_(
-                Objective.channel_id.is_(None),
-                Objective.channel_id.in_(_ids(Channel, clearance, org)),
-            ),
-            or_(
-                Objective.agreement_id.is_(None),
-                Objective.agreement_id.in_(_ids(Agreement, clearance, org)),
+                entity.agreement_id.is_(None),
+                _shown(entity.agreement_id, Agreement, clearance, org),
             ),
         )
     if cls is Vetting:
-        return and_(own, Vetting.subject_id.in_(_ids(Actor, clearance, org)))
+        return and_(own, _shown(entity.subject_id, Actor, clearance, org))
     return own
 
 
 LABELLED: tuple[Any, ...] = (Actor, Membership, Channel, Engagement, Agreement, Objective, Vetting)
 
 #: How each unlabelled class hangs off a labelled one.
-Rule = Callable[[int, uuid.UUID | None], ColumnElement[bool]]
+Rule = Callable[[Clearance, Org], ColumnElement[bool]]
 
 
 def _hang(column: Any, parent: Any) -> Rule:
-    return lambda clearance, org: column.in_(_ids(parent, clearance, org))
+    return lambda clearance, org: _shown(column, parent, clearance, org)
 
 
 def _both(first: Rule, second: Rule) -> Rule:
     return lambda clearance, org: and_(first(clearance, org), second(clearance, org))
+
+
+def _measured(clearance: Clearance, org: Org) -> ColumnElement[bool]:
+    indicator = aliased(Indicator)
+    return (
+        exists()
+        .where(
+            indicator.id == Measurement.indicator_id,
+            _shown(indicator.objective_id, Objective, clearance, org),
+        )
+        .correlate_except(indicator)
+    )
 
 
 HANGING: dict[Any, Rule] = {
@@ -154,9 +196,7 @@ HANGING: dict[Any, Rule] = {
     ),
     Obligation: _hang(Obligation.agreement_id, Agreement),
     Indicator: _hang(Indicator.objective_id, Objective),
-    Measurement: lambda clearance, org: Measurement.indicator_id.in_(
-        select(Indicator.id).where(Indicator.objective_id.in_(_ids(Objective, clearance, org)))
-    ),
+    Measurement: _measured,
 }
 
 #: Account tables: a principal sees their organisation's users and their own tokens; the
@@ -180,18 +220,76 @@ PUBLIC: frozenset[Any] = frozenset({CustomTerm, Organisation, Setting})
 PROTECTED_TABLES = frozenset(cls.__table__ for cls in (*LABELLED, *HANGING, *ACCOUNTS))
 
 
-def criteria_for(principal: Principal) -> list[Any]:
-    clearance, org = principal.clearance, principal.organisation_id
-    options: list[Any] = []
-    for cls in LABELLED:
-        options.append(
-            with_loader_criteria(cls, visible(cls, clearance, org), include_aliases=True)
+class _Criteria(LoaderCriteriaOption):
+    """``with_loader_criteria(entity, criteria, include_aliases=True)`` whose cache key is
+    worked out once.
+
+    SQLAlchemy keys its cache of compiled statements on the whole statement, options included,
+    and walks every criteria expression again for each statement: for the gate's nested
+    ``EXISTS`` criteria that walk cost more than running most queries. An option built here is
+    kept per principal (see :func:`criteria_for`) and never changes, so its key, and the bound
+    parameters the walk collects (its principal's values), are kept with it. Should the walk
+    ever meet something that cannot be keyed once (no cache, or statement parameters), the
+    option is walked again each time as usual.
+    """
+
+    __slots__ = ("_key",)
+    inherit_cache = True  # keyed as the superclass is (worked out once, below)
+    _cache_key_traversal = LoaderCriteriaOption._traverse_internals
+
+    def __init__(self, entity: Any, criteria: ColumnElement[bool]) -> None:
+        super().__init__(entity, criteria, include_aliases=True)
+        self._key: tuple[Any, tuple[Any, ...]] | None = None
+
+    def _gen_cache_key(self, anon_map: Any, bindparams: list[Any]) -> Any:
+        if self._key is None:
+            own: list[Any] = []
+            walked = visitors.anon_map()
+            key = super()._gen_cache_key(walked, own)
+            if CacheConst.NO_CACHE in walked or CacheConst.PARAMS in walked:
+                return super()._gen_cache_key(anon_map, bindparams)
+            self._key = (key, tuple(own))
+        bindparams.extend(self._key[1])
+        return self._key[0]
+
+
+def criteria_for(principal: Principal) -> tuple[Any, ...]:
+    """The loader criteria of every protected class for ``principal``.
+
+    Built once per principal and kept (building them is most of a short request's time): the
+    key is the principal itself, with every field that could change what it sees, and the
+    gate's tables of classes and rules as they are now, so neither another principal nor a
+    changed rule set ever gets options built for something else.
+    """
+    return _built_criteria(principal, LABELLED, tuple(HANGING.items()), tuple(ACCOUNTS.items()))
+
+
+@lru_cache(maxsize=256)
+def _built_criteria(
+    principal: Principal,
+    labelled: tuple[Any, ...],
+    hanging: tuple[tuple[Any, Rule], ...],
+    accounts: tuple[tuple[Any, Callable[[Principal], ColumnElement[bool]]], ...],
+) -> tuple[Any, ...]:
+
+    def values() -> tuple[Clearance, Org]:
+        # one pair of parameters per option, shared by its whole criteria (not across options:
+        # SQLAlchemy matches the copies of one parameter by hash, and copies of a parameter
+        # shared by every option would all collide)
+        org = principal.organisation_id
+        return (
+            bindparam("clearance", principal.clearance, Integer(), unique=True),
+            None if org is None else bindparam("organisation", org, Uuid(), unique=True),
         )
-    for cls, rule in HANGING.items():
-        options.append(with_loader_criteria(cls, rule(clearance, org), include_aliases=True))
-    for cls, account_rule in ACCOUNTS.items():
-        options.append(with_loader_criteria(cls, account_rule(principal), include_aliases=True))
-    return options
+
+    options: list[Any] = []
+    for cls in labelled:
+        options.append(_Criteria(cls, visible(cls, *values())))
+    for cls, rule in hanging:
+        options.append(_Criteria(cls, rule(*values())))
+    for cls, account_rule in accounts:
+        options.append(_Criteria(cls, account_rule(principal)))
+    return tuple(options)
 
 
 _DERIVED = ("_from_obj", "_correlate", "_correlate_except")
