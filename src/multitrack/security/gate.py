@@ -13,7 +13,8 @@ ever see what the principal may see. It fails closed:
 A record is visible when its classification is at most the principal's clearance and it is
 released to everyone, owned by the principal's organisation, or released to it; what hangs off
 a record (an engagement on a channel, a participant of a channel, an alias of an actor, a
-measurement of an objective's indicator) is visible only when that record is.
+measurement of an objective's indicator, a vetting record of its subject) is visible only when
+that record is.
 """
 
 from __future__ import annotations
