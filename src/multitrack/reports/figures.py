@@ -67,6 +67,7 @@ class Edge:
 
 WIDTH, HEIGHT = 760, 560
 MAX_LABEL = 28
+LABEL_ROOM = 170  # SVG units: a label of MAX_LABEL characters at 10 px
 
 
 def _rings(nodes: Sequence[Node], edges: Sequence[Edge], centre: str) -> list[list[Node]]:
@@ -122,7 +123,9 @@ def ego_network_svg(
         )
     rings = _rings(nodes, edges, centre)
     cx, cy = WIDTH / 2, HEIGHT / 2
-    step = (min(cx, cy) - 40) / max(len(rings) - 1, 1)
+    # rings are ellipses: room for labels (up to MAX_LABEL characters) left and right
+    step_x = (cx - LABEL_ROOM) / max(len(rings) - 1, 1)
+    step_y = (cy - 30) / max(len(rings) - 1, 1)
     around: dict[str, list[str]] = {n.key: [] for n in nodes}
     for e in edges:
         if e.a in around and e.b in around:
@@ -131,7 +134,7 @@ def ego_network_svg(
     angles: dict[str, float] = {}
     where: dict[str, tuple[float, float]] = {}
     for depth, ring in enumerate(rings):
-        radius = depth * step
+        rx, ry = depth * step_x, depth * step_y
         if depth > 1:  # beside what they are tied to on the ring within: fewer crossings
             ring = sorted(
                 ring, key=lambda n: _mean_angle([angles[k] for k in around[n.key] if k in angles])
@@ -140,7 +143,7 @@ def ego_network_svg(
         for i, node in enumerate(ring):
             angle = 2 * math.pi * (i + offset) / max(len(ring), 1) - math.pi / 2
             angles[node.key] = angle
-            where[node.key] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle))
+            where[node.key] = (cx + rx * math.cos(angle), cy + ry * math.sin(angle))
         rings[depth] = ring
     parts: list[str] = []
     for e in edges:
