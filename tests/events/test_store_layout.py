@@ -204,3 +204,26 @@ def test_a_doubtful_value_sends_the_file_to_duckdb(
     )
     assert a.rows_read == len(lines)
     assert _all_rows(tmp_path / "a") == _all_rows(tmp_path / "b")
+
+
+@pytest.mark.parametrize("repeat", [False, True])
+def test_text_event_ids_are_checked_for_repeats(
+    shared_data: Path, tmp_path: Path, repeat: bool
+) -> None:
+    """Ids that are not integers are compared as texts (no repeat: the one pass stands)."""
+    lines = (shared_data / "gdelt2" / GDELT2_FILES[2]).read_text("utf-8").splitlines()
+    lines = [f"id-{i}\t{line.split(chr(9), 1)[1]}" for i, line in enumerate(lines)]
+    if repeat:
+        lines[7] = "id-3\t" + lines[7].split("\t", 1)[1]
+    path = tmp_path / "text-ids.CSV"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    report = ingest_file(path, events_dir=tmp_path / "store")
+    assert report.rows_read == len(lines)
+    assert (report.rows_stored, report.rows_duplicate) == (len(lines) - repeat, int(repeat))
+    [line] = (
+        EventStore(tmp_path / "store")
+        .connect()
+        .execute("SELECT line FROM events WHERE event_id = 'id-3'")
+        .fetchall()
+    )
+    assert line == (4,)

@@ -137,7 +137,7 @@ class GdeltFormat(EventFormat):
             "lat": ("ActionGeo_Lat", pl.Float64),
             "lon": ("ActionGeo_Long", pl.Float64),
         }
-        fips = {r["fips"]: (r["iso3"] or None) for r in reference.rows("fips_iso3")}
+        fips = {r["fips"]: r["iso3"] for r in reference.rows("fips_iso3") if r["iso3"]}
         texts = {
             "event_id": "GLOBALEVENTID",
             "source_code": "Actor1Code",
@@ -152,8 +152,11 @@ class GdeltFormat(EventFormat):
         columns: dict[str, pl.Expr] = {name: c(raw) for name, raw in texts.items()}
         columns["date"] = date
         columns.update({name: c(raw) for name, (raw, _) in numbers.items()})
-        columns["place_country"] = c("ActionGeo_CountryCode").replace_strict(
-            fips, default=None, return_dtype=pl.String
+        # a lookup by position (an Enum of the keys): ``replace_strict`` would hold the whole
+        # column in memory, this streams; an unknown key gives NULL, as DuckDB's macro does
+        position = c("ActionGeo_CountryCode").cast(pl.Enum(list(fips)), strict=False)
+        columns["place_country"] = pl.lit(pl.Series(list(fips.values()), dtype=pl.String)).gather(
+            position.to_physical()
         )
         columns["source_url"] = (
             c("SOURCEURL") if "SOURCEURL" in layout.columns else pl.lit(None, pl.String)
