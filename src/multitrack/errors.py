@@ -6,6 +6,7 @@ one place: the CLI prints ``str(error)`` on one line of stderr and exits non-zer
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -46,15 +47,20 @@ class AmbiguousError(MultitrackError):
 
 
 class InUseError(MultitrackError):
-    """A record other records still refer to: it cannot be deleted until they no longer do."""
+    """A record other records still refer to: it cannot be deleted until they no longer do.
+
+    ``used_by`` names the kinds of referring records the caller can see, and only those: the
+    answer is the same whether records hidden from the caller refer to it too or not.
+    """
 
     exit_code = 4
 
-    def __init__(self, kind: str, ref: str, used_by: str) -> None:
-        super().__init__(f"{kind} {ref} is still referred to by {used_by} records")
+    def __init__(self, kind: str, ref: str, used_by: Sequence[str]) -> None:
+        seen = f" (among those you can see: {', '.join(used_by)})" if used_by else ""
+        super().__init__(f"{kind} {ref} cannot be deleted while other records refer to it{seen}")
         self.kind = kind
         self.ref = ref
-        self.used_by = used_by
+        self.used_by = list(used_by)
 
     def detail(self) -> dict[str, object]:
         return {"message": str(self), "kind": self.kind, "used_by": self.used_by}

@@ -3,6 +3,7 @@ the audit trail each change leaves."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -210,7 +211,45 @@ def test_a_record_in_use_cannot_be_deleted(api: Api) -> None:
     api.ok("POST", "/api/v1/objectives", json={"title": "T", "channel": made["channel"]})
     response = api.delete(f"/api/v1/channels/{made['channel']}")
     assert response.status_code == 409
-    assert response.json()["used_by"] == "objective"
+    assert response.json()["used_by"] == ["objective"]
+
+
+def _channel_others_may_see(api: Api, name: str) -> str:
+    body = {"name": name, "track": "2", "sector": "health", "participants": ["NOR", "RUS"]}
+    body["releasable_to"] = ["Other"]
+    made: str = api.ok("POST", "/api/v1/channels", json=body)["id"]
+    return made
+
+
+def _refusal(api: Api, channel: str) -> dict[str, Any]:
+    response = api.delete(f"/api/v1/channels/{channel}")
+    assert response.status_code == 409, response.text
+    body: dict[str, Any] = response.json()
+    return json.loads(json.dumps(body).replace(channel, "CHANNEL"))
+
+
+def test_a_refused_delete_does_not_tell_of_hidden_records(api: Api) -> None:
+    """A record hidden from the caller still keeps the record it refers to from being deleted
+    (it is not the caller's to lose), but the refusal names only what the caller can see: the
+    same answer with or without the hidden referrer, and none of its kind when it is alone."""
+    hidden_only, both, visible_only = (
+        _channel_others_may_see(api, name) for name in ("Hidden only", "Both", "Visible only")
+    )
+    for channel in (hidden_only, both):  # Other's objectives: ed cannot see them
+        body = {"title": f"Theirs on {channel}", "channel": channel}
+        api.ok("POST", "/api/v1/objectives", json=body, as_="ot")
+    for channel in (both, visible_only):
+        api.ok(
+            "POST", "/api/v1/objectives", json={"title": f"Ours on {channel}", "channel": channel}
+        )
+    assert api.ok("GET", "/api/v1/objectives", params={"channel": hidden_only})["total"] == 0
+    assert _refusal(api, both) == _refusal(api, visible_only)
+    alone = _refusal(api, hidden_only)
+    assert alone["used_by"] == []
+    assert "objective" not in json.dumps(alone)
+    assert set(alone) == set(_refusal(api, both))  # the same shape
+    for channel in (hidden_only, both, visible_only):  # nothing was deleted
+        api.ok("GET", f"/api/v1/channels/{channel}")
 
 
 def test_records_of_another_organisation_cannot_be_changed(api: Api) -> None:

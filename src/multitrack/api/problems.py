@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -18,9 +18,17 @@ from multitrack.errors import (
     MultitrackError,
     NotFoundError,
 )
+from multitrack.events.engines import EventStoreError
 from multitrack.security.principal import AccessDenied, NoPrincipalError
 
 PROBLEM = "application/problem+json"
+
+#: What the API says when the server has no usable event store: the store's message names its
+#: folder on the server, which is none of the client's business.
+NO_EVENTS = (
+    "this server has no event data yet: its event store is missing or empty "
+    "(an administrator ingests event files with multitrack events ingest)"
+)
 
 
 def problem(
@@ -51,6 +59,11 @@ def status_of(error: MultitrackError) -> tuple[int, str]:
     return 400, "Bad Request"
 
 
+def is_api(path: str) -> bool:
+    """Whether a path is the API's (problem+json answers) rather than the web app's."""
+    return path == "/api" or path.startswith("/api/") or path == "/openapi.json"
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(MultitrackError)
     async def domain(_: Request, error: MultitrackError) -> JSONResponse:
@@ -60,6 +73,8 @@ def install(app: FastAPI) -> None:
         if isinstance(error, NotFoundError):
             detail = {}  # a hidden record answers exactly like a missing one
             message = "not found"
+        if isinstance(error, EventStoreError):
+            detail, message = {}, NO_EVENTS
         return problem(status, title, message, extra=detail or None)
 
     @app.exception_handler(RequestValidationError)
@@ -86,7 +101,11 @@ def install(app: FastAPI) -> None:
         return problem(422, "Unprocessable Content", "a value does not fit its field")
 
     @app.exception_handler(StarletteHTTPException)
-    async def http(_: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def http(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code == 404 and not is_api(request.url.path):
+            from multitrack.web.core import not_found_page  # the web pages import this module
+
+            return not_found_page(request)  # a page address: the web app's own 404 page
         title = {
             400: "Bad Request",
             401: "Unauthorized",

@@ -565,13 +565,23 @@ def delete_record(session: Session, kind: str, record_id: uuid.UUID) -> None:
     if not principal.system and row.owner_id != principal.organisation_id:
         raise AccessDenied("records owned by another organisation cannot be deleted")
     connection = session.connection()
+    # Every reference counts, seen or not: deleting would delete or orphan the records that
+    # refer to this one, and records the caller cannot see are not theirs to lose. The answer
+    # names only the kinds of referring records the caller can see (read through the gate),
+    # so it is the same whether hidden ones refer to it too.
+    referred, seen = False, set()
     for column in REFERENCES[kind]:
         table = column.table
         used = connection.execute(
             select(func.count()).select_from(table).where(column == record_id)
         ).scalar()
         if used:
-            raise InUseError(kind.removesuffix("s"), str(record_id), table.name)
+            referred = True
+            shown = session.scalar(select(func.count(column.class_.id)).where(column == record_id))
+            if shown:
+                seen.add(table.name)
+    if referred:
+        raise InUseError(kind.removesuffix("s"), str(record_id), sorted(seen))
     before = snapshot(session, kind, row)
     session.delete(row)
     session.flush()
