@@ -196,6 +196,15 @@ def build_registry(url: str, state: Path, actors: int, engagements: int) -> None
     store.dispose()
 
 
+def upgrade_registry(url: str, state: Path) -> None:
+    from multitrack.services.setup import init_database
+    from multitrack.store import open_store
+
+    store = open_store(url, state_dir=state)
+    init_database(store)
+    store.dispose()
+
+
 def events_source(rows: int, out: Path) -> Path:
     shared = EVENTS_BENCH_OUT / f"gdelt2-{rows}.export.CSV"
     if shared.exists():
@@ -404,6 +413,8 @@ def main(argv: list[str] | None = None) -> int:
         build_registry(url, state, args.actors, args.engagements)
         marker.touch()
         print(f"registry built in {time.perf_counter() - started:.0f} s", flush=True)
+    else:
+        upgrade_registry(url, state)  # a kept registry gets this version's migrations
     started = time.perf_counter()
     events = build_events(args.events, out, events_dir)
     print(f"event store: {events:,} events ({time.perf_counter() - started:.0f} s)", flush=True)

@@ -252,7 +252,8 @@ def labelled_records(session: Session, kind: str, rows: list[Any]) -> list[dict[
     if kind in UNLABELLED:
         return [convert(row) for row in rows]
     names = organisation_names(session)
-    releases = releases_of(session, [row.id for row in rows if not row.releasable_to_all])
+    hidden_from_some = [row.id for row in rows if not row.releasable_to_all]
+    releases = releases_of(session, hidden_from_some, names=names)
     records = [
         {**convert(row), **labels_of(session, row, releases=releases, names=names)} for row in rows
     ]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from multitrack.errors import InvalidValueError, MultitrackError, NotFoundError
@@ -190,17 +192,52 @@ def create_token(session: Session, user_name: str) -> str:
     return token
 
 
-def principal_for_token(session: Session, token: str) -> Principal | None:
-    """The principal of a valid token (system context), or None."""
+@dataclass(frozen=True)
+class TokenUse:
+    """A valid token: whose it is, and when it was last used."""
+
+    token_id: uuid.UUID
+    principal: Principal
+    last_used_at: datetime | None
+
+    def touch_due(self, now: datetime) -> bool:
+        """Whether the last use is worth stamping again (at most once a minute per token: a
+        busy API client must not turn every read into a write; SQLite serialises them)."""
+        last = _aware(self.last_used_at)
+        return last is None or now - last > TOKEN_TOUCH
+
+
+def token_use(session: Session, token: str) -> TokenUse | None:
+    """The owner of a valid token (system context; reads only), or None."""
     row = session.scalars(
         select(ApiToken).where(ApiToken.token_hash == token_digest(token.strip()))
     ).first()
     if row is None or row.revoked or not row.user.active:
         return None
+    return TokenUse(row.id, principal_for(row.user), _aware(row.last_used_at))
+
+
+def touch_token(session: Session, token_id: uuid.UUID, now: datetime) -> None:
+    """Stamp a token's last use (system context): one conditional UPDATE as the transaction's
+    first statement, so that many first requests of one token at once neither conflict (a read
+    transaction turned writer fails on SQLite when another wrote first) nor stamp twice."""
+    session.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.id == token_id,
+            or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - TOKEN_TOUCH),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def principal_for_token(session: Session, token: str) -> Principal | None:
+    """The principal of a valid token (system context), or None; stamps its use when due."""
+    use = token_use(session, token)
+    if use is None:
+        return None
     now = datetime.now(UTC)
-    last = _aware(row.last_used_at)
-    if last is None or now - last > TOKEN_TOUCH:
-        # at most one write a minute per token: a busy API client must not turn every read
-        # into a write transaction (SQLite serialises them)
-        row.last_used_at = now
-    return principal_for(row.user)
+    if use.touch_due(now):
+        touch_token(session, use.token_id, now)
+    return use.principal

@@ -24,8 +24,14 @@ def organisation_names(session: Session) -> dict[uuid.UUID, str]:
     return {key: name for key, name in rows}
 
 
-def releases_of(session: Session, record_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, list[str]]:
-    """Organisation names each record is released to.
+def releases_of(
+    session: Session,
+    record_ids: Iterable[uuid.UUID],
+    *,
+    names: dict[uuid.UUID, str] | None = None,
+) -> dict[uuid.UUID, list[str]]:
+    """Organisation names each record is released to (``names``: those of
+    :func:`organisation_names`, when the caller has them already).
 
     Read below the gate on purpose: the caller already sees these records, and their
     releasability is part of what it sees (a partner's own release rows would hide the others).
@@ -33,7 +39,7 @@ def releases_of(session: Session, record_ids: Iterable[uuid.UUID]) -> dict[uuid.
     ids = list(record_ids)
     if not ids:
         return {}
-    names = organisation_names(session)
+    names = organisation_names(session) if names is None else names
     table = Release.__table__
     found: dict[uuid.UUID, list[str]] = defaultdict(list)
     rows = session.connection().execute(

@@ -54,7 +54,10 @@ def find_actors(session: Session, ref: str) -> list[Actor]:
 def _by_alias(session: Session, key: str, *, origin: str | None) -> list[Actor]:
     query = select(Actor).join(ActorAlias, ActorAlias.actor_id == Actor.id)
     if origin == "code":
-        query = query.where(ActorAlias.origin == "code", ActorAlias.alias == key)
+        # a code's norm is the code itself (upper case): the norm index finds it
+        query = query.where(
+            ActorAlias.origin == "code", ActorAlias.norm == key, ActorAlias.alias == key
+        )
     else:
         query = query.where(ActorAlias.norm == key)
     return list(session.scalars(query.distinct().order_by(Actor.name)).unique())

@@ -62,6 +62,12 @@ class Page:
 
 
 def _actor_id(session: Session, ref: str, *, field: str) -> uuid.UUID:
+    as_id = clean_uuid(ref.strip())
+    if as_id is not None:  # an id: one indexed look-up through the gate, nothing loaded with it
+        found: uuid.UUID | None = session.scalars(select(Actor.id).where(Actor.id == as_id)).first()
+        if found is None:
+            raise InvalidValueError(field, str(NotFoundError("actor", ref)))
+        return found
     try:
         return resolve_actor(session, ref).id
     except (NotFoundError, AmbiguousError) as error:
@@ -339,8 +345,12 @@ def page(
     sort: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    options: Sequence[Any] = (),
 ) -> Page:
-    """One page of ``kind`` as the session's principal sees it, and the total of the query."""
+    """One page of ``kind`` as the session's principal sees it, and the total of the query.
+
+    ``options`` are loader options for the rows (e.g. to load only what the caller reads).
+    """
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidValueError("limit", f"must be between 1 and {MAX_LIMIT}")
     if not 0 <= offset <= MAX_OFFSET:
@@ -348,20 +358,26 @@ def page(
     spec = SPECS[kind]
     where = conditions(session, kind, q=q, filters=filters or {})
     order = _order(spec, sort)
-    rows: Select[Any] = select(spec.model).where(*where).order_by(*order)
+    rows: Select[Any] = select(spec.model).where(*where).order_by(*order).options(*options)
     found = session.scalars(rows.limit(limit).offset(offset)).unique().all()
     total = session.scalar(select(func.count(spec.model.id)).where(*where)) or 0
     return Page(rows=found, total=int(total), limit=limit, offset=offset)
 
 
-def get_record(session: Session, kind: str, ref: uuid.UUID | str) -> Any:
+def get_record(
+    session: Session, kind: str, ref: uuid.UUID | str, *, options: Sequence[Any] = ()
+) -> Any:
     """One record by id through the gate (a fresh SELECT, not the identity map): hidden and
-    missing records both raise :class:`NotFoundError`, and so does a ``ref`` that is no id."""
+    missing records both raise :class:`NotFoundError`, and so does a ``ref`` that is no id.
+    ``options`` are loader options, as for :func:`page`."""
     model = SPECS[kind].model
     record_id = ref if isinstance(ref, uuid.UUID) else clean_uuid(ref)
     found = (
         session.scalars(
-            select(model).where(model.id == record_id).execution_options(populate_existing=True)
+            select(model)
+            .where(model.id == record_id)
+            .options(*options)
+            .execution_options(populate_existing=True)
         ).first()
         if record_id is not None
         else None

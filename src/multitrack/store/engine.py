@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from multitrack.security.audit import AUDIT_HEAD_KEY, Checkpoints
 from multitrack.security.gate import PRINCIPAL_KEY
 from multitrack.security.gate import install as install_gate
 from multitrack.security.principal import NoPrincipalError, Principal
+from multitrack.store.generation import Generation
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -69,6 +70,11 @@ class Store:
     engine: Engine
     sessions: sessionmaker[GatedSession]
     state_dir: Path
+    #: the registry's change counter, for what a server keeps between requests
+    generation: Generation = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.generation = Generation(self.engine)
 
     @contextmanager
     def session(self, principal: Principal) -> Iterator[Session]:
@@ -87,6 +93,7 @@ class Store:
         return Checkpoints(self.state_dir, self.url)
 
     def dispose(self) -> None:
+        self.generation.close()
         self.engine.dispose()
 
 

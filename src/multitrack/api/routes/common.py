@@ -8,17 +8,47 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from multitrack.errors import InvalidValueError
 from multitrack.exchange.apply import delete_record, save
 from multitrack.exchange.exporter import labelled_records
 from multitrack.exchange.records import Labelled
+from multitrack.model import (
+    Actor,
+    Agreement,
+    AgreementAction,
+    AgreementParty,
+    Channel,
+    ChannelParticipant,
+    Engagement,
+    EngagementParticipant,
+    Membership,
+)
 from multitrack.security.principal import Principal
 from multitrack.services.listing import MAX_LIMIT, MAX_OFFSET, SPECS, get_record, page
 from multitrack.store import Store
 
 #: Statuses every registry operation may answer with a problem (besides its own).
 COMMON_PROBLEMS = (400, 401, 422)
+
+#: What the records of each kind read (``exchange/exporter.py``), loaded with the rows; what the
+#: model would also load eagerly and the records do not read (an engagement's channel with its
+#: participants and history, the actor of each participant, a membership's actors) is left
+#: unloaded, so a page costs a few queries instead of a cascade of them.
+RECORD_LOADS: dict[str, tuple[Any, ...]] = {
+    "actors": (joinedload(Actor.parent).lazyload(Actor.aliases),),
+    "memberships": (lazyload(Membership.member), lazyload(Membership.organisation)),
+    "channels": (selectinload(Channel.participants).lazyload(ChannelParticipant.actor),),
+    "engagements": (
+        lazyload(Engagement.channel),
+        selectinload(Engagement.participants).lazyload(EngagementParticipant.actor),
+    ),
+    "agreements": (
+        selectinload(Agreement.parties).lazyload(AgreementParty.actor),
+        selectinload(Agreement.actions).lazyload(AgreementAction.actor),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -28,7 +58,7 @@ class Paging:
     q: str | None
 
 
-def paging(
+async def paging(  # async: it only reads the query (no hand-over to the thread pool)
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size.")] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Records to skip.")] = 0,
     q: Annotated[
@@ -70,6 +100,7 @@ def list_of(
         sort=sort,
         limit=paging.limit,
         offset=paging.offset,
+        options=RECORD_LOADS.get(kind, ()),
     )
     return {
         "items": labelled_records(session, kind, list(found.rows)),
@@ -80,7 +111,8 @@ def list_of(
 
 
 def one(session: Any, kind: str, record_id: uuid.UUID) -> dict[str, Any]:
-    return labelled_records(session, kind, [get_record(session, kind, record_id)])[0]
+    found = get_record(session, kind, record_id, options=RECORD_LOADS.get(kind, ()))
+    return labelled_records(session, kind, [found])[0]
 
 
 def create(store: Store, principal: Principal, kind: str, record: Labelled) -> dict[str, Any]:

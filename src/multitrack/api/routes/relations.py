@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
+from sqlalchemy.orm import Session
 
-from multitrack.api.deps import SessionDep
+from multitrack.api.deps import SessionDep, get_store
 from multitrack.api.schemas import Partners, Relations, WarningOut, problem_responses
+from multitrack.events.parties import Party
 from multitrack.events.periods import parse_bound
+from multitrack.security.gate import principal_of
+from multitrack.security.principal import Principal
 from multitrack.services.relations import (
     EventTables,
     partner_records,
@@ -18,6 +23,7 @@ from multitrack.services.relations import (
     relations_records,
     warning_records,
 )
+from multitrack.store.generation import Kept
 
 router = APIRouter(prefix="/relations", tags=["relations"])
 
@@ -51,6 +57,32 @@ def tables(request: Request) -> EventTables:
     return found
 
 
+def resolver(request: Request, session: Session) -> Callable[[str, str], Party]:
+    """Actor references of this request resolved through the gate, as match specs.
+
+    A resolution is kept per principal and reference while the registry is unchanged (see
+    :mod:`multitrack.store.generation`), so that a query whose answer is cached costs no
+    registry reads; a principal who may not see an actor never gets another principal's
+    resolution of it, and a reclassified, renamed or deleted actor is resolved again.
+    Failures (unknown, hidden, ambiguous) are never kept.
+    """
+    kept: Kept[tuple[Principal, str], Party] | None = getattr(request.app.state, "parties", None)
+    if kept is None:
+        kept = request.app.state.parties = Kept()
+    generation = get_store(request).generation.current()  # before reading, never after
+    principal = principal_of(session)
+
+    def resolve(ref: str, field: str) -> Party:
+        key = (principal, ref)
+        found = kept.get(key, generation)
+        if found is None:
+            found = party(session, ref, field=field)
+            kept.put(key, generation, found)
+        return found
+
+    return resolve
+
+
 def _bounds(start: str | None, end: str | None) -> tuple[date | None, date | None]:
     return (
         parse_bound(start, field="from") if start else None,
@@ -72,7 +104,8 @@ def relations(
     """SOURCE → TARGET per period: event counts by quad class, Goldstein sum and mean,
     cooperation share; empty periods included (the columns of ``multitrack relations``)."""
     first, last = _bounds(start, end)
-    a, b = party(session, source, field="source"), party(session, target, field="target")
+    resolve = resolver(request, session)
+    a, b = resolve(source, "source"), resolve(target, "target")
     rows = relations_records(tables(request), a, b, by, first, last, dataset)
     return {"source": party_record(a), "target": party_record(b), "by": by, "rows": rows}
 
@@ -90,7 +123,7 @@ def partners(
 ) -> dict[str, Any]:
     """ACTOR's top counterparts by event volume, both directions, with the quad-class split."""
     first, last = _bounds(start, end)
-    p = party(session, actor, field="actor")
+    p = resolver(request, session)(actor, "actor")
     rows = partner_records(tables(request), p, top, level, first, last, dataset)
     return {"actor": party_record(p), "rows": rows}
 
