@@ -147,8 +147,9 @@ def show(
         title=f"Evidence: {evidence['total']} adverse events (CAMEO 18-20) by {whose}",
         title_justify="left",
     )
-    for column in ("Date", "Code", "Event", "Source → target", "Link"):
+    for column in ("Date", "Code", "Event", "Source → target"):
         table.add_column(column)
+    table.add_column("Link", overflow="fold")  # whole, so it can be followed
     for e in evidence["events"]:
         table.add_row(
             e["date"],
