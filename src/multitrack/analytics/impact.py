@@ -873,7 +873,7 @@ def dyad_marks(
 ) -> list[Mark]:
     """The engagements (of ``channel_id`` when given) and agreement milestones the session may
     see that concern both ``a`` and ``b`` and fall within ``[first, last]``: an engagement on
-    its start, an agreement on its adoption, its entry into force and the actions of the two
+    its start; an agreement on its adoption, its entry into force and the actions of the two
     sides' states."""
     marks: list[Mark] = []
     query = select(Engagement).where(
@@ -887,27 +887,26 @@ def dyad_marks(
             marks.append(
                 Mark(day, "engagement", _short(e.summary), f"/engagements/{e.id}", str(e.id))
             )
-    if channel_id is None:
-        for g in session.scalars(select(Agreement).order_by(Agreement.adopted)).unique():
-            if not _concerns(session, g, (a, b)):
-                continue
-            countries = {p.country for p in (a, b) if p.country}
-            seen: set[tuple[date, str]] = set()
-            for m in agreement_milestones(g):
-                if m.actor_id is not None:
-                    actor = session.get(Actor, uuid.UUID(m.actor_id))
-                    state = state_of(session, actor) if actor is not None else None
-                    if state is None or state.iso3 not in countries:
-                        continue
-                if first <= m.date <= last and (m.date, m.label) not in seen:
-                    seen.add((m.date, m.label))
-                    marks.append(
-                        Mark(
-                            m.date,
-                            "agreement",
-                            f"{_short(g.name)} — {m.label.lower()}",
-                            f"/agreements/{g.id}",
-                            str(g.id),
-                        )
+    for g in session.scalars(select(Agreement).order_by(Agreement.adopted)).unique():
+        if not _concerns(session, g, (a, b)):
+            continue
+        countries = {p.country for p in (a, b) if p.country}
+        seen: set[tuple[date, str]] = set()
+        for m in agreement_milestones(g):
+            if m.actor_id is not None:
+                actor = session.get(Actor, uuid.UUID(m.actor_id))
+                state = state_of(session, actor) if actor is not None else None
+                if state is None or state.iso3 not in countries:
+                    continue
+            if first <= m.date <= last and (m.date, m.label) not in seen:
+                seen.add((m.date, m.label))
+                marks.append(
+                    Mark(
+                        m.date,
+                        "agreement",
+                        f"{_short(g.name)} — {m.label[:1].lower()}{m.label[1:]}",
+                        f"/agreements/{g.id}",
+                        str(g.id),
                     )
+                )
     return sorted(marks, key=lambda k: (k.date, k.kind, k.label))

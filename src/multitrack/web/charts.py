@@ -155,6 +155,15 @@ def _marker(marker: ChartMarker, x: float, y0: float, y1: float) -> Markup:
         "a",
         [
             title(name),
+            tag(
+                "rect",
+                class_="marker-hit",
+                x=x - 5,
+                y=y0 - 8,
+                width=10,
+                height=y1 - y0 + 8,
+                fill="transparent",
+            ),
             tag("line", class_=f"marker {marker.kind}", x1=x, y1=y0, x2=x, y2=y1),
             tag(
                 "path",
