@@ -370,6 +370,12 @@ def test_agreement_milestones_and_their_sides(demo: Demo) -> None:
         assert all(d.verdict == "insufficient" for d in result.dyads)  # no events in 1993
         signed = impact(s, demo.tables, str(oslo.id), milestone="signature")
         assert signed.milestone.date == date(1993, 9, 13)
+        by_israel = impact(s, demo.tables, str(oslo.id), milestone="signature:israel")
+        assert by_israel.milestone.key == "signature:ISR"
+        assert impact(s, demo.tables, str(oslo.id), milestone="SIGNATURE:ISR").milestone == (
+            by_israel.milestone
+        )
+        assert all("ISR" in (d.source.label, d.target.label) for d in by_israel.dyads)
         assert impact(s, demo.tables, str(oslo.id), milestone="IN_FORCE").milestone.date == date(
             1993, 10, 13
         )

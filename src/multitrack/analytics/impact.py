@@ -246,6 +246,8 @@ class Milestone:
     date: date
     precision: Literal["day", "month", "year"]
     actor_id: str | None = None
+    #: the acting party's name (``ACTION:NAME`` is accepted too)
+    party: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -554,9 +556,11 @@ def _partial(text: str) -> tuple[date, Literal["day", "month", "year"]]:
         raise InvalidValueError("milestone", f"{text!r} is not a date") from None
 
 
-def _milestone(key: str, label: str, given: str, actor_id: str | None = None) -> Milestone:
+def _milestone(
+    key: str, label: str, given: str, actor_id: str | None = None, party: str | None = None
+) -> Milestone:
     day, precision = _partial(given)
-    return Milestone(key, label, given, day, precision, actor_id)
+    return Milestone(key, label, given, day, precision, actor_id, party)
 
 
 def _actor_key(actor: Actor) -> str:
@@ -584,6 +588,7 @@ def agreement_milestones(row: Agreement) -> list[Milestone]:
                 f"{name.capitalize()} by {action.actor.name}",
                 action.date,
                 str(action.actor_id),
+                action.actor.name,
             )
         )
     return found
@@ -597,7 +602,12 @@ def choose_milestone(choices: Sequence[Milestone], wanted: str | None, what: str
     if wanted is None or not wanted.strip():
         return choices[0]
     text = wanted.strip().casefold()
-    exact = [m for m in choices if m.key.casefold() == text]
+    exact = [
+        m
+        for m in choices
+        if m.key.casefold() == text
+        or (m.party is not None and f"{m.key.split(':')[0]}:{m.party}".casefold() == text)
+    ]
     if exact:
         return exact[0]
     by_action = [m for m in choices if m.key.split(":")[0].casefold() == text]
