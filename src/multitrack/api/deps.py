@@ -43,7 +43,7 @@ async def _store(request: Request) -> Store:
 StoreDep = Annotated[Store, Depends(_store)]
 
 
-def current_principal(request: Request, store: StoreDep) -> Principal:
+def principal_of_request(request: Request, store: Store) -> Principal:
     """``Authorization: Bearer TOKEN`` (API), or the signed session cookie of a web login.
 
     The server never acts as the local administrator: no credentials, no access.
@@ -62,18 +62,19 @@ def current_principal(request: Request, store: StoreDep) -> Principal:
     raise HTTPException(401, "authentication required", {"WWW-Authenticate": "Bearer"})
 
 
-async def request_principal(request: Request, store: StoreDep) -> Principal:
-    """:func:`current_principal` for the API: a kept token owner whose use needs no stamp is
-    answered at once; anything that reads or writes the database goes to the thread pool."""
+async def current_principal(request: Request, store: StoreDep) -> Principal:
+    """The request's principal (:func:`principal_of_request`), as a dependency: a kept token
+    owner whose use needs no stamp is answered at once; anything that reads or writes the
+    database goes to the thread pool."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         use = _kept_uses(request.app).get(token_digest(token.strip()), store.generation.current())
         if use is not None and not use.touch_due(datetime.now(UTC)):
             return use.principal
-    return await run_in_threadpool(current_principal, request, store)
+    return await run_in_threadpool(principal_of_request, request, store)
 
 
-PrincipalDep = Annotated[Principal, Depends(request_principal)]
+PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
 def _kept_uses(app: FastAPI) -> Kept[str, TokenUse]:

@@ -21,7 +21,7 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from multitrack.api.deps import WEB_USER_KEY, current_principal, get_store
+from multitrack.api.deps import WEB_USER_KEY, get_store, principal_of_request
 from multitrack.errors import NotFoundError
 from multitrack.security.principal import Principal
 from multitrack.store import Store
@@ -62,7 +62,7 @@ def web_principal(request: Request) -> Principal:
     if not isinstance(request.session.get(WEB_USER_KEY), str):
         raise LoginRequired()
     try:
-        return current_principal(request, get_store(request))
+        return principal_of_request(request, get_store(request))
     except (HTTPException, NotFoundError):
         request.session.pop(WEB_USER_KEY, None)  # the account is gone: log in again
         raise LoginRequired() from None
