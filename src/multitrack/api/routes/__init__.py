@@ -10,7 +10,6 @@ from multitrack.api.routes import (
     agreements,
     analytics,
     brokers,
-    brokers,
     channels,
     engagements,
     impact,
@@ -31,7 +30,6 @@ router = APIRouter(
 for module in (actors, memberships, channels, engagements, agreements, objectives, relations, meta):
     router.include_router(module.router)
 router.include_router(analytics.router)
-router.include_router(brokers.router)
 router.include_router(impact.router)
 router.include_router(brokers.router)
 router.include_router(vetting.router)
