@@ -138,6 +138,9 @@ def generate(rows: int, path: Path, seed: int = SEED) -> None:
 
 
 def route_ours(source: Path, target: Path) -> dict[str, Any]:
+    import polars  # noqa: F401 - ingest imports it on first use; imports are left out of every route
+    import pyarrow.parquet  # noqa: F401
+
     from multitrack.events.ingest import ingest
 
     started = time.perf_counter()

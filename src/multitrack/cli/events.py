@@ -110,9 +110,10 @@ def compact_command(
     ctx: typer.Context,
     dataset: str | None = typer.Option(None, "--dataset", help="Only this dataset."),
 ) -> None:
-    """Rewrite each month of the event store as one file sorted by dyad and date (fast queries).
+    """Split ingested files by month; each month becomes one file sorted by dyad and date.
 
-    Run it after ingesting; a month already compacted is left alone.
+    Run it after ingesting (queries are faster after it); a month already compacted that no
+    ingested file touches is left alone.
     """
     from multitrack.events.store import EventStore
 
