@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.conftest import Api, make_api
-from tests.api.test_crud import CASES, world
+from tests.api.test_crud import CASES, world, written
 from tests.api.test_visibility import KINDS, secret_world
 
 
@@ -24,7 +24,7 @@ def any_api(db_url: str, tmp_path: Path) -> Iterator[Api]:
 def test_crud_of_every_entity(any_api: Api) -> None:
     made = world(any_api)
     for kind, (create, replacement, changed) in CASES.items():
-        record = any_api.ok("POST", f"/api/v1/{kind}", json=create(made))
+        record = written(kind, any_api.ok("POST", f"/api/v1/{kind}", json=create(made)))
         url = f"/api/v1/{kind}/{record['id']}"
         assert any_api.ok("GET", url) == record
         assert any_api.ok("PUT", url, json=replacement(made))[changed] == replacement(made)[changed]

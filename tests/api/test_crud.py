@@ -134,20 +134,28 @@ CASES: dict[str, tuple[Callable[[dict[str, str]], Body], Callable[[dict[str, str
 }
 
 
+def written(kind: str, answer: dict[str, Any]) -> dict[str, Any]:
+    """The record of a create or replace answer: an engagement's answer also carries the
+    vetting warnings of its participants (a list), which the record itself does not keep."""
+    if kind == "engagements":
+        assert isinstance(answer.pop("warnings"), list)
+    return answer
+
+
 @pytest.mark.parametrize("kind", list(CASES))
 def test_create_get_replace_delete(api: Api, kind: str) -> None:
     made = world(api)
     create, replacement, changed = CASES[kind]
     created = api.call("POST", f"/api/v1/{kind}", json=create(made))
     assert created.status_code == 201, created.text
-    record = created.json()
+    record = written(kind, created.json())
     assert record["owner"] == "Desk"
     assert record["releasable_to"] == []  # a user's new record stays in their organisation
     assert record["classification"] == "UNCLASSIFIED"
     url = f"/api/v1/{kind}/{record['id']}"
     assert api.ok("GET", url) == record
 
-    replaced = api.ok("PUT", url, json=replacement(made))
+    replaced = written(kind, api.ok("PUT", url, json=replacement(made)))
     assert replaced["id"] == record["id"]
     assert replaced[changed] == replacement(made)[changed]
     assert api.ok("GET", url) == replaced
