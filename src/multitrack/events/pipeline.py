@@ -81,7 +81,18 @@ class FilePipeline:
         )
         self.scan = prepared.scan
         self.out = work / "out.parquet"
-        self.con = self._connect(tables=False)
+        self._con: duckdb.DuckDBPyConnection | None = None  # opened on first use
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection (the polars pass of a file into an empty dataset needs none)."""
+        if self._con is None:
+            self._con = self._connect(tables=False)
+        return self._con
+
+    @con.setter
+    def con(self, value: duckdb.DuckDBPyConnection) -> None:
+        self._con = value
 
     def _connect(self, *, tables: bool = True) -> duckdb.DuckDBPyConnection:
         """A DuckDB connection; with the code tables' macros unless ``tables`` is false (the
@@ -104,14 +115,16 @@ class FilePipeline:
                     fast = self._fast(tell)
                 if fast is not None:
                     return fast
-                self.con.close()  # start afresh: new rejects table, no temp tables
+                if self._con is not None:  # start afresh: new rejects table, no temp tables
+                    self._con.close()
                 self.out.unlink(missing_ok=True)
                 self.con = self._connect()
             else:
                 reference.register(self.con)
             return self._run(tell)
         finally:
-            self.con.close()
+            if self._con is not None:
+                self._con.close()
 
     # -- the fast paths ------------------------------------------------------------------------
 
