@@ -227,3 +227,28 @@ def test_text_event_ids_are_checked_for_repeats(
         .fetchall()
     )
     assert line == (4,)
+
+
+def test_falling_integer_ids_are_counted(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ids that do not rise row by row are counted (unique: the one pass stands)."""
+    lines = (shared_data / "gdelt2" / GDELT2_FILES[1]).read_text("utf-8").splitlines()[::-1]
+    path = tmp_path / "reversed.CSV"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    taken: list[bool] = []
+    polars_pass = FilePipeline._fast_polars
+
+    def spy(self: FilePipeline, *args: object) -> object:
+        result = polars_pass(self, *args)  # type: ignore[arg-type]
+        taken.append(result is not None)
+        return result
+
+    monkeypatch.setattr(FilePipeline, "_fast_polars", spy)
+    report = ingest_file(path, events_dir=tmp_path / "store")
+    assert taken == [True]
+    assert report.rows_stored == report.rows_read == len(lines)
+    first = lines[0].split("\t", 1)[0]
+    assert EventStore(tmp_path / "store").connect().execute(
+        "SELECT line FROM events WHERE event_id = ?", [first]
+    ).fetchall() == [(1,)]
