@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -25,37 +25,52 @@ QUAD_NAMES = {
 }
 
 
-def track_bars(counts: Sequence[tuple[str, str, int]], *, label: str) -> Markup:
-    """Horizontal bars, one per ``(track id, track name, count)``."""
-    row, left, width = 26, 80, 560
-    most = max((c for _, _, c in counts), default=0) or 1
+def count_bars(
+    bars: Sequence[tuple[str, int, str, str, Mapping[str, object]]],
+    *,
+    left: int,
+    width: int,
+    label: str,
+    class_: str,
+) -> Markup:
+    """Horizontal bars, one per ``(axis label, count, tooltip, CSS class, data attributes)``,
+    each with its count beside it."""
+    row = 26
+    most = max((count for _, count, _, _, _ in bars), default=0) or 1
     parts: list[str] = []
-    for i, (track, name, count) in enumerate(counts):
+    for i, (name, count, tip, css, data) in enumerate(bars):
         y = 8 + i * row
         bar = (width - left - 50) * count / most
-        parts.append(
-            text(f"Track {track}", x=left - 8, y=y + 15, class_="axis-label", text_anchor="end")
-        )
+        parts.append(text(name, x=left - 8, y=y + 15, class_="axis-label", text_anchor="end"))
         parts.append(
             tag(
                 "rect",
-                title(f"Track {track} ({name}): {count} channels"),
-                class_=f"bar {track_class(track)}",
+                title(tip),
+                class_=f"bar {css}",
                 x=left,
                 y=y,
                 width=max(bar, 1.0),
                 height=row - 8,
-                data_track=track,
+                **data,
             )
         )
         parts.append(text(str(count), x=left + bar + 6, y=y + 15, class_="value"))
-    return svg(
-        parts,
-        width=width,
-        height=16 + row * max(len(counts), 1),
-        label=label,
-        class_="chart track-bars",
-    )
+    return svg(parts, width=width, height=16 + row * max(len(bars), 1), label=label, class_=class_)
+
+
+def track_bars(counts: Sequence[tuple[str, str, int]], *, label: str) -> Markup:
+    """Horizontal bars, one per ``(track id, track name, count)``."""
+    bars = [
+        (
+            f"Track {track}",
+            count,
+            f"Track {track} ({name}): {count} channels",
+            track_class(track),
+            {"data_track": track},
+        )
+        for track, name, count in counts
+    ]
+    return count_bars(bars, left=80, width=560, label=label, class_="chart track-bars")
 
 
 def relations_chart(
@@ -79,7 +94,29 @@ def relations_chart(
     ]
     zero = top + plot_h / 2
     parts.append(tag("line", x1=left, y1=zero, x2=left + plot_w, y2=zero, class_="zero"))
-    label_every = max(1, math.ceil(n / 12))
+    bars, points = _quad_bars(rows, left=left, top=top, plot_h=plot_h, step=step, most=most)
+    parts += bars
+    parts.append(_goldstein_line(points))
+    for point in points:
+        if point is not None:
+            parts.append(tag("circle", class_="goldstein-point", cx=point[0], cy=point[1], r=2.5))
+    starts = [r.start for r in rows]
+    for marker in markers:
+        index = bisect.bisect_right(starts, marker.date) - 1
+        if index < 0 or (index == len(rows) - 1 and marker.date > _period_last(rows)):
+            continue
+        parts.append(_marker(marker, left + index * step + step / 2, top, top + plot_h))
+    return svg(parts, width=width, height=height, label=label, class_="chart relations")
+
+
+def _quad_bars(
+    rows: Sequence[PeriodRow], *, left: float, top: float, plot_h: float, step: float, most: int
+) -> tuple[list[str], list[tuple[float, float] | None]]:
+    """Stacked bars of the four quad classes per period, with the periods labelled at about
+    twelve places at most; and where each period's Goldstein mean stands (``None``: no mean)."""
+    zero = top + plot_h / 2
+    label_every = max(1, math.ceil(len(rows) / 12))
+    parts: list[str] = []
     points: list[tuple[float, float] | None] = []
     for i, row in enumerate(rows):
         x = left + i * step
@@ -111,6 +148,11 @@ def relations_chart(
             )
         mean = row.goldstein_mean
         points.append(None if mean is None else (x + step / 2, zero - plot_h / 2 * mean / 10))
+    return parts, points
+
+
+def _goldstein_line(points: Sequence[tuple[float, float] | None]) -> Markup:
+    """The Goldstein means as one path, lifting the pen over periods without a mean."""
     path, pen_down = [], False
     for point in points:
         if point is None:
@@ -118,17 +160,7 @@ def relations_chart(
             continue
         path.append(f"{'L' if pen_down else 'M'}{point[0]:.1f},{point[1]:.1f}")
         pen_down = True
-    parts.append(tag("path", class_="goldstein", d=" ".join(path) or "M0,0"))
-    for point in points:
-        if point is not None:
-            parts.append(tag("circle", class_="goldstein-point", cx=point[0], cy=point[1], r=2.5))
-    starts = [r.start for r in rows]
-    for marker in markers:
-        index = bisect.bisect_right(starts, marker.date) - 1
-        if index < 0 or (index == len(rows) - 1 and marker.date > _period_last(rows)):
-            continue
-        parts.append(_marker(marker, left + index * step + step / 2, top, top + plot_h))
-    return svg(parts, width=width, height=height, label=label, class_="chart relations")
+    return tag("path", class_="goldstein", d=" ".join(path) or "M0,0")
 
 
 @dataclass(frozen=True)
@@ -356,46 +388,9 @@ def impact_chart(dyad: DyadImpact, *, label: str | None = None) -> Markup:
         text("+10", x=left + plot_w + 6, y=top + 10, class_="axis-label"),
         text("−10", x=left + plot_w + 6, y=top + plot_h, class_="axis-label"),
     ]
-    label_every = max(1, math.ceil(n / 12))
-    points: list[tuple[float, float] | None] = []
-    for i, row in enumerate(rows):
-        x = left + i * step
-        y: float = top + plot_h
-        for column in QUAD_COLUMNS:
-            value = int(getattr(row, column))
-            if value:
-                h = plot_h * value / most
-                y -= h
-                parts.append(
-                    tag(
-                        "rect",
-                        title(f"{row.period}: {value} {QUAD_NAMES[column].lower()}"),
-                        class_=f"bar {column}",
-                        x=x + step * 0.1,
-                        y=y,
-                        width=step * 0.8,
-                        height=h,
-                        data_period=row.period,
-                    )
-                )
-        if i % label_every == 0:
-            parts.append(
-                text(
-                    row.period,
-                    class_="axis-label tick",
-                    transform=f"translate({x + step / 2:.1f},{top + plot_h + 12}) rotate(40)",
-                )
-            )
-        mean = row.goldstein_mean
-        points.append(None if mean is None else (x + step / 2, y_of(mean)))
-    path, pen_down = [], False
-    for point in points:
-        if point is None:
-            pen_down = False
-            continue
-        path.append(f"{'L' if pen_down else 'M'}{point[0]:.1f},{point[1]:.1f}")
-        pen_down = True
-    parts.append(tag("path", class_="goldstein", d=" ".join(path) or "M0,0"))
+    bars, points = _quad_bars(rows, left=left, top=top, plot_h=plot_h, step=step, most=most)
+    parts += bars
+    parts.append(_goldstein_line(points))
     for window, x0, x1 in ((before, x_of(before.start), x_of(m)), (after, x_of(m), left + plot_w)):
         if window.goldstein_mean is not None:
             level = y_of(window.goldstein_mean)

@@ -8,6 +8,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from multitrack.web.charts import count_bars
 from multitrack.web.svg import svg, tag, text, title
 
 
@@ -18,34 +19,17 @@ def status_class(status: str) -> str:
 
 def status_bars(counts: Mapping[str, int], *, label: str) -> Markup:
     """Horizontal bars, one per status, with the number of objectives."""
-    row, left, width = 26, 90, 760
-    most = max(counts.values(), default=0) or 1
-    parts: list[str] = []
-    for i, (status, count) in enumerate(counts.items()):
-        y = 8 + i * row
-        bar = (width - left - 50) * count / most
-        parts.append(text(status, x=left - 8, y=y + 15, class_="axis-label", text_anchor="end"))
-        parts.append(
-            tag(
-                "rect",
-                title(f"{status}: {count} objectives"),
-                class_=f"bar {status_class(status)}",
-                x=left,
-                y=y,
-                width=max(bar, 1.0),
-                height=row - 8,
-                data_status=status,
-                data_count=count,
-            )
+    bars = [
+        (
+            status,
+            count,
+            f"{status}: {count} objectives",
+            status_class(status),
+            {"data_status": status, "data_count": count},
         )
-        parts.append(text(str(count), x=left + bar + 6, y=y + 15, class_="value"))
-    return svg(
-        parts,
-        width=width,
-        height=16 + row * max(len(counts), 1),
-        label=label,
-        class_="chart status-bars",
-    )
+        for status, count in counts.items()
+    ]
+    return count_bars(bars, left=90, width=760, label=label, class_="chart status-bars")
 
 
 def _shorten(value: str, width: int) -> str:
