@@ -30,7 +30,7 @@ of the table functions (tests compare the routes).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -69,10 +69,18 @@ SERIES_COLUMNS: tuple[str, ...] = (
 )
 DIGITS = 6
 Datasets = str | Sequence[str] | None
+#: the aggregations of a relations row from a table: :func:`measures` or :func:`summed`
+Aggregate = Callable[[ir.Table], dict[str, ir.Value]]
 
 
 # ------------------------------------------------------------------------------------------
 # Expressions: table -> table
+
+
+def _names(dataset: Datasets) -> list[str] | None:
+    if dataset is None:
+        return None
+    return [dataset] if isinstance(dataset, str) else list(dataset)
 
 
 def scope(
@@ -95,8 +103,8 @@ def scope(
         filters.append(events.date <= end)
         if "month" in events.columns:
             filters.append(events.month <= f"{end.year}-{end.month:02d}")
-    if dataset is not None:
-        names = [dataset] if isinstance(dataset, str) else list(dataset)
+    names = _names(dataset)
+    if names is not None:
         filters.append(events.dataset.isin(names))
     return events.filter(*filters) if filters else events
 
@@ -151,8 +159,13 @@ def dyad_counts(
     chosen = dyad_events(scope(events, start=start, end=end, dataset=dataset), source, target)
     if not unique:
         chosen = unique_events(chosen, ("date", "quad_class", "goldstein"))
-    t = with_period(chosen, by)
-    return t.group_by("period_start").aggregate(**measures(t)).order_by("period_start")
+    return _per_period(chosen, by, measures)
+
+
+def _per_period(rows: ir.Table, by: Period, aggregate: Aggregate) -> ir.Table:
+    """``aggregate`` of ``rows`` (events, or rollup rows) per period start, in period order."""
+    t = with_period(rows, by)
+    return t.group_by("period_start").aggregate(**aggregate(t)).order_by("period_start")
 
 
 def dyad_table(
@@ -170,14 +183,24 @@ def dyad_table(
     (same country on both sides) unless ``domestic``."""
     t = scope(events, start=start, end=end, dataset=dataset)
     t = t.filter(t.source_country.notnull(), t.target_country.notnull())
+    return _per_country_dyad(t, by, domestic=domestic, dedupe=not unique, aggregate=measures)
+
+
+def _per_country_dyad(
+    rows: ir.Table, by: Period, *, domestic: bool, dedupe: bool, aggregate: Aggregate
+) -> ir.Table:
+    """``aggregate`` of ``rows`` (events, or rollup rows, with both countries) per country dyad
+    and period start; domestic rows left out unless ``domestic``, each event once if
+    ``dedupe``."""
+    t = rows
     if not domestic:
         t = t.filter(t.source_country != t.target_country)
-    if not unique:
+    if dedupe:
         t = unique_events(
             t, ("date", "quad_class", "goldstein", "source_country", "target_country")
         )
     t = with_period(t.rename(source="source_country", target="target_country"), by)
-    return t.group_by(["source", "target", "period_start"]).aggregate(**measures(t))
+    return t.group_by(["source", "target", "period_start"]).aggregate(**aggregate(t))
 
 
 def summed(rollup: ir.Table) -> dict[str, ir.Value]:
@@ -205,10 +228,8 @@ def rollup_counts(
     dataset: Datasets = None,
 ) -> ir.Table:
     """:func:`dyad_counts` of two states from a dyad rollup table."""
-    t = with_period(
-        dyad_events(scope(rollup, start=start, end=end, dataset=dataset), source, target), by
-    )
-    return t.group_by("period_start").aggregate(**summed(t)).order_by("period_start")
+    chosen = dyad_events(scope(rollup, start=start, end=end, dataset=dataset), source, target)
+    return _per_period(chosen, by, summed)
 
 
 def rollup_table(
@@ -222,10 +243,7 @@ def rollup_table(
 ) -> ir.Table:
     """:func:`dyad_table` from a dyad rollup table (which holds only rows with both countries)."""
     t = scope(rollup, start=start, end=end, dataset=dataset)
-    if not domestic:
-        t = t.filter(t.source_country != t.target_country)
-    t = with_period(t.rename(source="source_country", target="target_country"), by)
-    return t.group_by(["source", "target", "period_start"]).aggregate(**summed(t))
+    return _per_country_dyad(t, by, domestic=domestic, dedupe=False, aggregate=summed)
 
 
 def rollup_level(by: Period, start: date | None, end: date | None) -> RollupLevel:
@@ -235,12 +253,6 @@ def rollup_level(by: Period, start: date | None, end: date | None) -> RollupLeve
         end is None or end == date.max or (end + timedelta(days=1)).day == 1
     )
     return "month" if by in ("month", "quarter", "year") and whole else "day"
-
-
-def _names(dataset: Datasets) -> list[str] | None:
-    if dataset is None:
-        return None
-    return [dataset] if isinstance(dataset, str) else list(dataset)
 
 
 def _with(party: Party, value: str) -> Party:
@@ -255,8 +267,14 @@ def _range_values(start: date | None, end: date | None, names: list[str] | None)
     return values
 
 
-def _datasets_of(values: Mapping[str, Any], names: list[str] | None) -> list[str] | None:
-    return None if names is None else [values[f"dataset{i}"] for i in range(len(names))]
+def _window(values: Mapping[str, Any], by: Period, names: list[str] | None) -> dict[str, Any]:
+    """The ``by``/``start``/``end``/``dataset`` arguments from :func:`_range_values`' values."""
+    return {
+        "by": by,
+        "start": values["start"],
+        "end": values["end"],
+        "dataset": None if names is None else [values[f"dataset{i}"] for i in range(len(names))],
+    }
 
 
 def counts_on(
@@ -291,18 +309,12 @@ def counts_on(
 
     def build(v: Mapping[str, Any]) -> ir.Table:
         a, b = _with(source, v["a"]), _with(target, v["b"])
-        window: dict[str, Any] = {
-            "by": by,
-            "start": v["start"],
-            "end": v["end"],
-            "dataset": _datasets_of(v, names),
-        }
+        window = _window(v, by, names)
         if rollup is not None:
             return rollup_counts(rollup, source=a, target=b, **window)
         return dyad_counts(src.events, source=a, target=b, unique=src.unique, **window)
 
-    rows = src.run(shape, build, values).to_pylist()
-    return {as_date(row["period_start"]): Counts.of(row) for row in rows}
+    return counts_of(src.run(shape, build, values))
 
 
 def series_on(
@@ -318,8 +330,7 @@ def series_on(
     counts = counts_on(
         src, source=source, target=target, by=by, start=start, end=end, dataset=dataset
     )
-    rows = fill(counts, by=by, source=source.label, target=target.label, first=start, last=end)
-    return DyadSeries(source=source, target=target, by=by, rows=rows)
+    return _series(counts, source, target, by, start, end)
 
 
 def table_on(
@@ -348,12 +359,7 @@ def table_on(
     )
 
     def build(v: Mapping[str, Any]) -> ir.Table:
-        window: dict[str, Any] = {
-            "by": by,
-            "start": v["start"],
-            "end": v["end"],
-            "dataset": _datasets_of(v, names),
-        }
+        window = _window(v, by, names)
         if rollup is not None:
             return rollup_table(rollup, domestic=domestic, **window)
         return dyad_table(src.events, domestic=domestic, unique=src.unique, **window)
@@ -500,7 +506,12 @@ def as_date(value: object) -> date:
 
 def fetch_counts(expr: ir.Table) -> dict[date, Counts]:
     """Executes a :func:`dyad_counts` expression: counts by period start."""
-    return {as_date(row["period_start"]): Counts.of(row) for row in expr.to_pyarrow().to_pylist()}
+    return counts_of(expr.to_pyarrow())
+
+
+def counts_of(table: pa.Table) -> dict[date, Counts]:
+    """Counts by period start from the executed result of a :func:`dyad_counts` expression."""
+    return {as_date(row["period_start"]): Counts.of(row) for row in table.to_pylist()}
 
 
 def fill(
@@ -548,7 +559,16 @@ def dyad_series(
         dataset=dataset,
         unique=unique,
     )
-    rows = fill(
-        fetch_counts(expr), by=by, source=source.label, target=target.label, first=start, last=end
-    )
+    return _series(fetch_counts(expr), source, target, by, start, end)
+
+
+def _series(
+    counts: dict[date, Counts],
+    source: Party,
+    target: Party,
+    by: Period,
+    start: date | None,
+    end: date | None,
+) -> DyadSeries:
+    rows = fill(counts, by=by, source=source.label, target=target.label, first=start, last=end)
     return DyadSeries(source=source, target=target, by=by, rows=rows)
