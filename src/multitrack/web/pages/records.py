@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from multitrack.analytics.impact import MAX_WINDOW, MIN_WINDOW
 from multitrack.exchange.exporter import snapshot
@@ -51,27 +51,23 @@ By = Literal["day", "week", "month"]
 MilestoneQuery = Annotated[str | None, Query(max_length=200)]
 
 
+def _impact_query(
+    window: Window = 90, by: By = "week", milestone: MilestoneQuery = None
+) -> dict[str, Any]:
+    """The impact panel's settings from the query string of an engagement or agreement page."""
+    return {"window": window, "by": by, "milestone": milestone}
+
+
+ImpactQuery = Annotated[dict[str, Any], Depends(_impact_query)]
+
+
 @router.get("/engagements/{ref}")
-def engagement_page(
-    request: Request,
-    ref: str,
-    window: Window = 90,
-    by: By = "week",
-    milestone: MilestoneQuery = None,
-) -> Response:
-    panel = {"window": window, "by": by, "milestone": milestone}
+def engagement_page(request: Request, ref: str, panel: ImpactQuery) -> Response:
     return _page(request, "engagements", ref, panel)
 
 
 @router.get("/agreements/{ref}")
-def agreement_page(
-    request: Request,
-    ref: str,
-    window: Window = 90,
-    by: By = "week",
-    milestone: MilestoneQuery = None,
-) -> Response:
-    panel = {"window": window, "by": by, "milestone": milestone}
+def agreement_page(request: Request, ref: str, panel: ImpactQuery) -> Response:
     return _page(request, "agreements", ref, panel)
 
 
