@@ -28,7 +28,7 @@ import math
 import statistics
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -317,16 +317,8 @@ def _party_dict(p: Party) -> dict[str, Any]:
 # One dyad from its daily counts (pure: no store, no session)
 
 
-_FIELDS = (
-    "events",
-    "verbal_coop",
-    "material_coop",
-    "verbal_conflict",
-    "material_conflict",
-    "goldstein_sum",
-    "goldstein_n",
-    "goldstein_sq",
-)
+#: the fields of :class:`Counts`, in order (``_Cumulative.counts`` reads them back by position)
+_FIELDS = tuple(f.name for f in fields(Counts))
 
 
 class _Cumulative:
