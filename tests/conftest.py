@@ -30,6 +30,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from tests.needs import missing
+
 PG_DEFAULT_BIN = Path("/usr/lib/postgresql/15/bin")
 PG_REQUIRED_PROGRAMS = ("initdb", "pg_ctl", "postgres")
 PG_SYSTEM_USER = "multitrack-pg"
@@ -65,10 +67,6 @@ def shared_data(repo_root: Path) -> Path:
 
 # --------------------------------------------------------------------------------------------
 # Finding PostgreSQL, and failing or skipping without it
-
-
-def _is_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def _has_pg_programs(bin_dir: Path) -> bool:
@@ -112,9 +110,7 @@ def require_pg_bin() -> Path:
     """The PostgreSQL bin dir; without it, fail on CI and skip elsewhere."""
     bin_dir, reason = find_pg_bin()
     if bin_dir is None:
-        if _is_ci():
-            pytest.fail(f"CI is set and PostgreSQL is required: {reason}", pytrace=False)
-        pytest.skip(reason)
+        missing("PostgreSQL is required", reason)
     return bin_dir
 
 

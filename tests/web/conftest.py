@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from tests.needs import missing
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -32,17 +34,11 @@ CHROMIUM_ARGS = [
 _saved: list[Path] = []
 
 
-def _is_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
 def _require_chromium() -> None:
     if os.access(CHROMIUM, os.X_OK):
         return
     reason = f"{CHROMIUM} not found: install Debian's chromium (scripts/test.sh does)"
-    if _is_ci():
-        pytest.fail(f"CI is set and the browser tests need Chromium: {reason}", pytrace=False)
-    pytest.skip(reason)
+    missing("the browser tests need Chromium", reason)
 
 
 @dataclass(frozen=True)
