@@ -10,6 +10,7 @@ reorder rows, and ingest numbers lines by the order of the scan.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -94,7 +95,7 @@ class Layout:
 
 
 @dataclass(frozen=True)
-class EventFormat:
+class EventFormat(ABC):
     """A public event data format: layouts, reading options, and the projection onto the schema.
 
     ``layouts`` are the accepted column lists. Headerless formats are recognised by their field
@@ -135,11 +136,13 @@ class EventFormat:
             return max(self.layouts, key=lambda lay: len(lay.columns))
         return layout
 
-    def projection(self, layout: Layout) -> dict[str, str]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def projection(self, layout: Layout) -> dict[str, str]:
+        """Schema column -> SQL expression over the raw columns of ``layout``."""
 
-    def checks(self, layout: Layout) -> list[Check]:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def checks(self, layout: Layout) -> list[Check]:
+        """The row checks of ``layout``: each a condition that rejects a row, and its reason."""
 
     def needed_column(self, layout: Layout) -> str:
         """The last column every line must have (the shortest layout's, when padded)."""
