@@ -18,7 +18,6 @@ from multitrack.api.routes.common import (
     PagingDep,
     create,
     list_of,
-    one,
     remove,
     replace,
     sort_query,
@@ -26,6 +25,7 @@ from multitrack.api.routes.common import (
 )
 from multitrack.api.routes.relations import tables
 from multitrack.api.schemas import Labels, Page, problem_responses
+from multitrack.exchange.exporter import labelled_records
 from multitrack.exchange.records import VettingRecord
 from multitrack.services.listing import get_record
 from multitrack.services.vetting import Vettings
@@ -72,8 +72,8 @@ def list_vetting(
 
 @router.get("/{vetting_id}", response_model=VettingDetailOut, responses=problem_responses(404))
 def get_vetting(request: Request, session: SessionDep, vetting_id: uuid.UUID) -> dict[str, Any]:
-    data = one(session, KIND, vetting_id)
     row = get_record(session, KIND, vetting_id)
+    data = labelled_records(session, KIND, [row])[0]
     data["standing"] = Vettings(session).standing(row.subject).to_dict()
     data["evidence"] = evidence_for(row, tables(request)).to_dict()
     return data
