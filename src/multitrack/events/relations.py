@@ -109,6 +109,10 @@ def scope(
     return events.filter(*filters) if filters else events
 
 
+#: What a country dyad's counts read of each event (one row per event keeps these).
+DYAD_FIELDS = ("date", "quad_class", "goldstein", "source_country", "target_country")
+
+
 def unique_events(
     events: ir.Table, columns: Iterable[str], *, keys: Sequence[str] = ()
 ) -> ir.Table:
@@ -196,9 +200,7 @@ def _per_country_dyad(
     if not domestic:
         t = t.filter(t.source_country != t.target_country)
     if dedupe:
-        t = unique_events(
-            t, ("date", "quad_class", "goldstein", "source_country", "target_country")
-        )
+        t = unique_events(t, DYAD_FIELDS)
     t = with_period(t.rename(source="source_country", target="target_country"), by)
     return t.group_by(["source", "target", "period_start"]).aggregate(**aggregate(t))
 

@@ -119,7 +119,7 @@ def build(events_path: Path | str) -> Rollup | None:
     """(Re)build the rollup of the store at ``events_path`` (the ``events/`` folder); a no-op
     when the current one exists. Returns None when the store is empty or changed meanwhile."""
     from multitrack.events.engines import connect
-    from multitrack.events.relations import measures, unique_events
+    from multitrack.events.relations import DYAD_FIELDS, measures, unique_events
 
     root = Path(events_path)
     before = fingerprint(root)
@@ -132,9 +132,7 @@ def build(events_path: Path | str) -> Rollup | None:
     t = source.events
     t = t.filter(t.source_country.notnull(), t.target_country.notnull())
     if not source.unique:
-        t = unique_events(
-            t, ("date", "quad_class", "goldstein", "source_country", "target_country")
-        )
+        t = unique_events(t, DYAD_FIELDS)
     day = t.group_by(list(KEYS)).aggregate(**measures(t))
     folder = rollup_dir(root)
     folder.mkdir(parents=True, exist_ok=True)
