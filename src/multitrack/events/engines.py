@@ -262,12 +262,9 @@ def connect(engine: Engine, events_path: Path | str) -> EventSource:
         parts = []
         if months:  # Spark's partition discovery skips the ``_incoming`` folder
             parts.append(backend.read_parquet(str(root), basePath=str(root)).select(columns))
-        if incoming:
-            parts.append(
-                backend.read_parquet(str(root / INCOMING), recursiveFileLookup="true").select(
-                    columns
-                )
-            )
+        if incoming:  # no month column: derived from the date (``store.INCOMING_MONTH``)
+            read = backend.read_parquet(str(root / INCOMING), recursiveFileLookup="true")
+            parts.append(read.mutate(month=read.date.strftime("%Y-%m")).select(columns))
         events = parts[0] if len(parts) == 1 else parts[0].union(parts[1])
     else:  # pragma: no cover - Literal guards it
         raise EventStoreError(f"unknown engine {engine!r}")

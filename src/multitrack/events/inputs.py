@@ -4,8 +4,11 @@ A pass over the bytes (in 16 MB chunks) computes the SHA-256, the number of phys
 blank lines (DuckDB's CSV reader skips them silently, so they are counted here and quarantined)
 and whether a carriage return occurs (DuckDB's strict parser cannot read a stray ``\\r``).
 
-- Plain files: DuckDB reads the file itself; the byte scan runs in a thread meanwhile
-  (hashlib and ``bytes.count`` release the GIL or are memchr-fast), joined before accounting.
+- Plain files: DuckDB or polars reads the file itself; the byte scan runs in a thread meanwhile
+  over a memory map of the file (no copy; hashlib and numpy release the GIL), joined before
+  accounting. It hashes, counts newlines and looks for a carriage return; the blank lines are
+  found only when a file needs the staged path (a second scan, see :meth:`Prepared.wait`): a
+  clean file is recognised by its line count alone (every line a stored row).
 - ``.gz`` / ``.zip`` (one member): streamed to a temporary plain file, scanned on the way.
 - Any ``\\r``: a cleaned temporary copy is made line by line: ``\\r\\n`` line ends become ``\\n``,
   and lines holding another ``\\r`` are blanked there (their text goes to quarantine).
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import mmap
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
@@ -135,6 +139,8 @@ class Prepared:
         self.scan = Scan()
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
+        #: the scan's ``blank`` is complete (the background scan of plain files skips it)
+        self._blank_known = True
 
     @property
     def name(self) -> str:
@@ -149,40 +155,63 @@ class Prepared:
         return Path(name).stem or name
 
     def _scan_plain(self, progress: Progress | None) -> None:
+        """SHA-256, newlines and carriage returns of the mapped file, chunk by chunk."""
         try:
             hasher = hashlib.sha256()
-            counter = _Counter(self.scan)
-            total = max(self.source.stat().st_size, 1)
-            done = 0
+            scan = self.scan
+            size = self.source.stat().st_size
             with self.source.open("rb") as handle:
-                while chunk := handle.read(CHUNK):
-                    hasher.update(chunk)
-                    counter.feed(chunk)
-                    done += len(chunk)
+                # one window mapped at a time: mapped pages count as the process's memory
+                for start in range(0, size, CHUNK):
+                    length = min(CHUNK, size - start)
+                    with mmap.mmap(
+                        handle.fileno(), length, access=mmap.ACCESS_READ, offset=start
+                    ) as window:
+                        hasher.update(window)
+                        data = np.frombuffer(window, dtype=np.uint8)
+                        scan.lines += int(np.count_nonzero(data == 10))
+                        del data
+                        scan.found_cr = scan.found_cr or window.find(b"\r") >= 0
+                        if start + length == size:  # a last line with no newline
+                            scan.lines += int(window[length - 1] != 10)
                     if progress is not None:
-                        progress(done / total)
-            counter.finish()
-            self.scan.sha256 = hasher.hexdigest()
+                        progress((start + length) / size)
+            scan.sha256 = hasher.hexdigest()
         except BaseException as error:  # re-raised by wait()
             self._error = error
 
     def start(self, progress: Progress | None) -> None:
+        self._blank_known = False
         self._thread = threading.Thread(target=self._scan_plain, args=(progress,), daemon=True)
         self._thread.start()
 
-    def wait(self) -> Scan:
+    def wait(self, *, blank: bool = True) -> Scan:
+        """The finished scan; with ``blank``, its blank lines too (found now if the background
+        scan left them out: one more pass, needed only by files that take the staged path)."""
         if self._thread is not None:
             self._thread.join()
             self._thread = None
         if self._error is not None:
             raise self._error
+        if blank and not self._blank_known:
+            found = Scan()
+            counter = _Counter(found)
+            with self.path.open("rb") as handle:
+                while chunk := handle.read(CHUNK):
+                    counter.feed(chunk)
+            counter.finish()
+            if found.lines != self.scan.lines:
+                raise OSError(f"{self.source} changed while it was read")
+            self.scan.blank = found.blank
+            self._blank_known = True
         return self.scan
 
     def clean_copy(self, workdir: Path) -> None:
         """Replace the input DuckDB reads by a cleaned copy (carriage returns, see module doc)."""
-        sha = self.wait().sha256
+        sha = self.wait(blank=False).sha256
         self.path = workdir / "input-clean.txt"
         self.scan = Scan(sha256=sha)
+        self._blank_known = True  # the cleaner finds them
         with self.source.open("rb") as stream, self.path.open("wb") as out:
             cleaner = _Cleaner(self.scan, out)
             while chunk := stream.read(CHUNK):

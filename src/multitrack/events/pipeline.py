@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -20,6 +20,9 @@ from multitrack.events.formats.base import PROJECTED, PolarsPlan
 from multitrack.events.inputs import Prepared
 from multitrack.events.schema import EVENT_SCHEMA
 from multitrack.events.store import MEMORY_LIMIT, EventStore
+
+if TYPE_CHECKING:
+    import polars as pl
 
 #: Read as NULL only where DuckDB pads a short line; empty fields stay '' (then NULL by nullif).
 _PAD = "\x1e\x1f\x1e"
@@ -146,13 +149,12 @@ class FilePipeline:
             quote_char=None,
             encoding="utf8",
         ).with_row_index("_row", offset=1 + header)
-        date = plan.columns["date"]
+        kinds = _polars_types()
         select = [
-            pl.lit(self.dataset, pl.String).alias("dataset"),
-            *(plan.columns[c].cast(_polars_types()[c]).alias(c) for c in PROJECTED),
-            pl.lit(self.p.name, pl.String).alias("file"),
+            _constant(self.dataset).alias("dataset"),
+            *(_typed(plan.columns[c], kinds[c]).alias(c) for c in PROJECTED),
+            _constant(self.p.name).alias("file"),
             pl.col("_row").cast(pl.Int64).alias("line"),
-            date.dt.strftime("%Y-%m").alias("month"),
         ]
         try:
             frame.filter(plan.good).select(select).sink_parquet(self.out, compression="zstd")
@@ -171,8 +173,7 @@ class FilePipeline:
         try:
             row = self.con.execute(
                 f"COPY (SELECT {_literal(self.dataset)} AS dataset, {columns}, "
-                f"{_literal(self.p.name)} AS file, (k + {header})::BIGINT AS line, "
-                "strftime(date, '%Y-%m') AS month FROM ("
+                f"{_literal(self.p.name)} AS file, (k + {header})::BIGINT AS line FROM ("
                 f"SELECT row_number() OVER () AS k, {self.fmt.select(self.layout)} "
                 f"FROM {self._read_csv()} src) WHERE reason IS NULL) "
                 f"TO {_literal(str(self.out))} (FORMAT parquet, COMPRESSION zstd)"
@@ -198,14 +199,12 @@ class FilePipeline:
         and no event id is repeated nor already stored; otherwise it is discarded and the file
         takes the staged path."""
         header = int(self.fmt.header)
-        self.scan = self.p.wait()
-        clean = (
-            not self.scan.found_cr
-            and not self.scan.blank
-            and written > 0
-            and written + header == self.scan.lines
-        )
+        # every line a written row: no blank line either (it would be a line and no row), so
+        # the scan need not look for blank lines
+        self.scan = self.p.wait(blank=False)
+        clean = not self.scan.found_cr and written > 0 and written + header == self.scan.lines
         if not clean:
+            self.scan = self.p.wait()
             return None
         if _count_rows(self.out) != written:
             raise IngestError(f"{self.p.source}: the written file does not hold {written} rows")
@@ -259,8 +258,7 @@ class FilePipeline:
         the staged file's row number is the ordinal ``k``. The stage is written and read once:
         lz4 (cheap) rather than zstd."""
         self.con.execute(
-            "COPY (SELECT *, strftime(date, '%Y-%m') AS month FROM ("
-            f"SELECT {self.fmt.select(self.layout)} FROM {self._read_csv()} src)) "
+            f"COPY (SELECT {self.fmt.select(self.layout)} FROM {self._read_csv()} src) "
             f"TO {self.stage_file} (FORMAT parquet, COMPRESSION lz4_raw)"
         )
 
@@ -352,7 +350,7 @@ class FilePipeline:
         columns = ", ".join(f"s.{c}" for c in ("event_id", "date", *_MIDDLE))
         row = self.con.execute(
             f"COPY (SELECT {_literal(self.dataset)} AS dataset, {columns}, "
-            f"{_literal(self.p.name)} AS file, s.line::BIGINT AS line, s.month "
+            f"{_literal(self.p.name)} AS file, s.line::BIGINT AS line "
             f"FROM ({self._staged()}) s WHERE {keep}) "
             f"TO {_literal(str(self.out))} (FORMAT parquet, COMPRESSION zstd)"
         ).fetchone()
@@ -518,6 +516,22 @@ def _polars_ids_unique(path: Path) -> bool:
 
 def _files(paths: list[Path]) -> str:
     return "[" + ", ".join(_literal(str(p)) for p in paths) + "]"
+
+
+def _constant(value: str) -> pl.Expr:
+    """A text column holding one value on every row, as a one-value Enum: written as a
+    dictionary-encoded string column (read back as text), without a string copy per row."""
+    import polars as pl
+
+    return pl.lit(value, pl.Enum([value]))
+
+
+def _typed(expr: pl.Expr, kind: Any) -> pl.Expr:
+    """``expr`` as ``kind``; text stays as the plan made it (String, or an Enum the Parquet
+    file stores as dictionary-encoded text)."""
+    import polars as pl
+
+    return expr if kind == pl.String else expr.cast(kind)
 
 
 @cache

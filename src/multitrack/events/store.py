@@ -8,14 +8,15 @@ Layout under the events dir (``Settings.events_dir``)::
     quarantine/NAME/<file>.csv                                  rejected lines, with reasons
     catalogue.json                                              datasets and ingested files
 
-Ingest writes each ingested file as **one** Parquet file under ``_incoming/NAME/`` (all of
-``EVENT_SCHEMA`` plus ``month``, in the order of the input): one sequential write, no
-partitioned writer. Month folders hold the columns of ``EVENT_SCHEMA`` but ``dataset``; the
-partition columns ``dataset`` and ``month`` live in their paths (hive style). Readers take both:
-:meth:`EventStore.source_sql` (DuckDB) and ``engines.connect`` (DuckDB and Spark) read the month
-folders with hive partitioning and add the incoming files, whose ``dataset`` and ``month`` are
-columns. (The folder name starts with ``_``, so Spark's partition discovery over ``events/``
-skips it, and holds no ``=``, so DuckDB does not read it as a partition.)
+Ingest writes each ingested file as **one** Parquet file under ``_incoming/NAME/`` (the
+columns of ``EVENT_SCHEMA``, in the order of the input; text columns may be dictionary-encoded):
+one sequential write, no partitioned writer, no ``month`` column. Month folders hold the columns
+of ``EVENT_SCHEMA`` but ``dataset``; the partition columns ``dataset`` and ``month`` live in
+their paths (hive style). Readers take both: :meth:`EventStore.source_sql` (DuckDB) and
+``engines.connect`` (DuckDB and Spark) read the month folders with hive partitioning and add the
+incoming files, whose ``dataset`` is a column and whose ``month`` readers derive from ``date``
+(:data:`INCOMING_MONTH`). (The folder name starts with ``_``, so Spark's partition discovery
+over ``events/`` skips it, and holds no ``=``, so DuckDB does not read it as a partition.)
 
 :meth:`EventStore.compact` (``multitrack events compact``) splits the incoming files by month and
 rewrites each touched month folder as one file, ``compacted-<n>.parquet``, sorted by
@@ -52,6 +53,8 @@ INCOMING = "_incoming"
 #: together) fall in one or two row groups of a month, large enough to compress well.
 ROW_GROUP_SIZE = 16384
 COMPACTED = "compacted-"
+#: The ``month`` of an incoming file's row, in DuckDB SQL (ingest does not write the column).
+INCOMING_MONTH = "strftime(date, '%Y-%m') AS month"
 
 
 @dataclass(frozen=True)
@@ -161,7 +164,8 @@ class EventStore:
             target = work / "split" / name
             target.parent.mkdir(parents=True, exist_ok=True)
             con.execute(
-                f"COPY (SELECT {', '.join(STORED)}, month FROM read_parquet({_list(incoming)}, "
+                f"COPY (SELECT {', '.join(STORED)}, {INCOMING_MONTH} "
+                f"FROM read_parquet({_list(incoming)}, "
                 "hive_partitioning = false, union_by_name = true)) "
                 f"TO {_quote(target)} (FORMAT parquet, COMPRESSION lz4_raw, "
                 "PARTITION_BY (month), FILENAME_PATTERN 'part-{i}')"
@@ -307,19 +311,20 @@ def read_sql(events_path: Path, dataset: str | None = None) -> str:
     """DuckDB SQL reading every stored event under ``events_path`` (``EVENT_SCHEMA`` columns and
     ``month``, in that order): the month folders (hive partitioned) and the incoming files.
     Raises ``ValueError`` when there is no file."""
-    columns = ", ".join((*COLUMNS, "month"))
+    columns = ", ".join(COLUMNS)
     parts = []
     part = f"dataset={dataset}" if dataset else "dataset=*"
     if any(events_path.glob(f"{part}/month=*/*.parquet")):
         glob = _quote(events_path / part / "month=*" / "*.parquet")
         parts.append(
-            f"SELECT {columns} FROM read_parquet({glob}, hive_partitioning = true, "
+            f"SELECT {columns}, month FROM read_parquet({glob}, hive_partitioning = true, "
             "hive_types = {'dataset': VARCHAR, 'month': VARCHAR}, union_by_name = true)"
         )
     incoming = incoming_files(events_path, dataset)
     if incoming:
         parts.append(
-            f"SELECT {columns} FROM read_parquet({_list(incoming)}, hive_partitioning = false, "
+            f"SELECT {columns}, {INCOMING_MONTH} FROM read_parquet({_list(incoming)}, "
+            "hive_partitioning = false, "
             "union_by_name = true)"
         )
     if not parts:
