@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from multitrack.cli.main import app
-from multitrack.events import rollup
+from multitrack.events import engines, rollup
 from multitrack.events.engines import EventSource, connect
 from multitrack.events.parties import Party
 from multitrack.events.periods import PERIODS, Period
@@ -150,6 +150,7 @@ def test_actors_that_are_not_states_read_the_events(rolled: EventSource) -> None
 def test_one_statement_serves_every_dyad_of_a_shape(
     gdelt2_events: Path, gdelt2_raw: list[list[str]]
 ) -> None:
+    engines._SHARED_SQL.clear()
     source = connect("duckdb", gdelt2_events)  # no rollup: the events, deduplicated
     dyads = [("USA", "CHN"), *busiest_dyads(gdelt2_raw, 6)]
     for s, t in dyads:
@@ -161,7 +162,7 @@ def test_one_statement_serves_every_dyad_of_a_shape(
             series_on(source, a, b, "month").records(),
             expected(gdelt2_raw, "month", source=s, target=t),
         )
-    shapes = source._state.sql
+    shapes = {k: v for k, v in engines._SHARED_SQL.items() if k[0] == source.kind}
     assert len(shapes) == 2
     assert all(v is not None for v in shapes.values())
     sql = "\n".join(v[0] for v in shapes.values() if v is not None)
@@ -169,6 +170,13 @@ def test_one_statement_serves_every_dyad_of_a_shape(
     assert "$start" in sql
     assert "USA" not in sql
     assert "2015" not in sql
+    # a new connection to the store reuses the statements (its own events view made on use)
+    again = connect("duckdb", gdelt2_events)
+    s, t = dyads[-1]
+    got = series_on(again, Party.state(s), Party.state(t), "month").records()
+    assert got == series_on(source, Party.state(s), Party.state(t), "month").records()
+    assert len(engines._SHARED_SQL) == len(shapes)
+    assert not again._state.sql
 
 
 @settings(max_examples=40, deadline=None)

@@ -14,13 +14,16 @@ question with other actors or dates skips building and compiling the expression 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+import duckdb
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 import pyarrow as pa
 
@@ -41,43 +44,69 @@ class EventStoreError(MultitrackError):
 
 @dataclass(frozen=True)
 class EventSource:
-    """One engine's view of the event store: the Ibis backend and the ``events`` table."""
+    """One engine's view of the event store: the Ibis backend and the ``events`` table.
+
+    ``events`` is made on first use (``make_events``): a question the dyad rollup answers never
+    needs it. ``kind`` names the shape of the tables behind a store's source (see
+    :func:`connect`); sources of the same kind share compiled SQL (:meth:`run`)."""
 
     engine: Engine
     backend: Any
-    events: ir.Table
+    make_events: Callable[[], ir.Table] = field(compare=False, repr=False)
     #: every (dataset, event_id) is stored once (ingest wrote every file, see
     #: ``EventStore.is_unique``): the relations queries may skip their dedupe (``unique=``)
     unique: bool = False
     #: the store's ``events/`` folder (None for in-memory sources: no rollup)
     path: Path | None = None
+    #: what the tables behind a store's source look like, or None (in-memory: not shared)
+    kind: str | None = None
     _state: _SourceState = field(default_factory=lambda: _SourceState(), compare=False, repr=False)
 
-    def rollup(self, level: RollupLevel) -> ir.Table | None:
-        """The dyad rollup table of ``level`` if one matches the store as it is now, else None
-        (checked on every call: an ingest or compaction since the last call makes it None)."""
+    @property
+    def events(self) -> ir.Table:
+        state = self._state
+        if state.events is None:
+            state.events = self.make_events()
+        return state.events
+
+    def has_rollup(self, level: RollupLevel) -> bool:
+        """Whether a dyad rollup matches the store as it is now (checked on every call: an
+        ingest or compaction since the last call makes it False); on DuckDB its views
+        ``rollup_day`` and ``rollup_month`` then exist on this connection."""
         if self.path is None:
-            return None
+            return False
         from multitrack.events.rollup import current
 
         found = current(self.path)
         state = self._state
         if found is None:
-            return None
+            return False
         if state.rollup_print != found.fingerprint:
-            tables: dict[RollupLevel, ir.Table] = {}
-            for name, path in found.paths.items():
-                view = f"rollup_{name}"
-                if self.engine == "duckdb":
+            state.rollups = {}
+            state.rollup_paths = dict(found.paths)
+            if self.engine == "duckdb":
+                for name, path in found.paths.items():
                     quoted = str(path).replace("'", "''")
-                    self.backend.raw_sql(
-                        f"CREATE OR REPLACE TEMP VIEW {view} AS "
+                    self.backend.con.execute(
+                        f"CREATE OR REPLACE TEMP VIEW rollup_{name} AS "
                         f"SELECT * FROM read_parquet('{quoted}')"
                     )
-                    tables[name] = self.backend.table(view)
-                else:
-                    tables[name] = self.backend.read_parquet(str(path), table_name=view)
-            state.rollups, state.rollup_print = tables, found.fingerprint
+            state.rollup_print = found.fingerprint
+        return level in state.rollup_paths
+
+    def rollup(self, level: RollupLevel) -> ir.Table | None:
+        """The dyad rollup table of ``level`` if one matches the store as it is now, else None
+        (see :meth:`has_rollup`)."""
+        if not self.has_rollup(level):
+            return None
+        state = self._state
+        if level not in state.rollups:
+            view = f"rollup_{level}"
+            if self.engine == "duckdb":
+                state.rollups[level] = self.backend.table(view)
+            else:
+                path = str(state.rollup_paths[level])
+                state.rollups[level] = self.backend.read_parquet(path, table_name=view)
         return state.rollups[level]
 
     def run(
@@ -96,15 +125,21 @@ class EventSource:
         """
         if self.engine != "duckdb":
             return build(values).to_pyarrow()
-        cache = self._state.sql
-        if shape not in cache:
-            cache[shape] = _template(self.backend, build, values)
-        template = cache[shape]
+        if self.kind is None:
+            cache, key = self._state.sql, shape
+        else:  # the same tables in every source of this kind: shared by the process
+            cache, key = _SHARED_SQL, (self.kind, shape)
+        if key not in cache:
+            cache[key] = _template(self.backend, build, values)
+        template = cache[key]
         if template is None:
             return build(values).to_pyarrow()
-        sql, binders, schema = template
+        sql, binders, schema, tables = template
+        if "events" in tables:  # the view this connection makes on first use
+            self.events  # noqa: B018
+        result: pa.Table
         params = {name: bind(values) for name, bind in binders.items()}
-        result: pa.Table = self.backend.con.sql(sql, params=params).to_arrow_table()
+        result = self.backend.con.sql(sql, params=params).to_arrow_table()
         return result.cast(schema)  # the types Ibis gives (DuckDB sums integers as HUGEINT)
 
 
@@ -113,14 +148,21 @@ RollupLevel = Literal["day", "month"]
 
 @dataclass
 class _SourceState:
-    """What an EventSource learns as it runs: compiled SQL per shape, the rollup it reads."""
+    """What an EventSource learns as it runs: its events table, compiled SQL per shape (for
+    in-memory sources), the rollup it reads."""
 
+    events: ir.Table | None = None
     sql: dict[Hashable, _Template | None] = field(default_factory=dict)
     rollup_print: str | None = None
+    rollup_paths: dict[RollupLevel, Path] = field(default_factory=dict)
     rollups: dict[RollupLevel, ir.Table] = field(default_factory=dict)
 
 
-_Template = tuple[str, dict[str, Callable[[Mapping[str, Any]], Any]], pa.Schema]
+#: SQL with $parameters, how to bind each, the result's Arrow schema, the tables it reads
+_Template = tuple[str, dict[str, Callable[[Mapping[str, Any]], Any]], pa.Schema, frozenset[str]]
+#: compiled SQL of store sources, by (kind, shape): every store source of a kind has the same
+#: views (``events``, ``rollup_day``, ``rollup_month``) with the same columns and types
+_SHARED_SQL: dict[Hashable, _Template | None] = {}
 
 
 def _template(
@@ -151,6 +193,7 @@ def _template(
         expr = build(sentinels)
         sql = str(backend.compile(expr))
         schema = expr.schema().to_pyarrow()
+        tables = frozenset(t.name for t in expr.op().find(ops.PhysicalTable))
     except Exception:  # any compiler trouble: run the plain way
         return None
     binders: dict[str, Callable[[Mapping[str, Any]], Any]] = {}
@@ -164,7 +207,7 @@ def _template(
         text = str(value.year) if isinstance(value, date) else value
         if text in sql or (name not in binders):
             return None  # a sentinel left in another form, or a value the SQL never used
-    return sql, binders, schema
+    return sql, binders, schema, tables
 
 
 def _getter(name: str) -> Callable[[Mapping[str, Any]], Any]:
@@ -228,14 +271,40 @@ def _parquet_files(events_path: Path) -> list[Path]:
     return files
 
 
+_databases_lock = threading.Lock()
+_databases: OrderedDict[tuple[str, str], duckdb.DuckDBPyConnection] = OrderedDict()
+#: DuckDB databases kept open (one per store state recently read)
+KEEP_DATABASES = 4
+
+
+def _database(root: Path, print_: str) -> duckdb.DuckDBPyConnection:
+    """A cursor on the in-memory DuckDB database of the store at ``root`` in the state
+    ``print_`` (``rollup.fingerprint``), opened once: a new database costs about 8 ms, a cursor
+    nothing. Its Parquet footer cache serves every source of that state; a changed store gets a
+    new database, so no footer of a rewritten file is ever reused."""
+    key = (str(root), print_)
+    with _databases_lock:
+        database = _databases.get(key)
+        if database is None:
+            database = duckdb.connect()
+            database.execute("SET parquet_metadata_cache = true")  # repeated reads skip footers
+            _databases[key] = database
+            while len(_databases) > KEEP_DATABASES:  # closed when its last cursor goes
+                _databases.popitem(last=False)
+        _databases.move_to_end(key)
+        return database.cursor()
+
+
 def connect(engine: Engine, events_path: Path | str) -> EventSource:
     """The events table of the Parquet dataset ``events_path`` on ``engine``.
 
     ``events_path`` is the dataset root (``dataset=NAME/month=YYYY-MM/*.parquet``); the
-    partition columns come back as strings (``dataset``, ``month``).
+    partition columns come back as strings (``dataset``, ``month``). On DuckDB the source is a
+    cursor of the store state's database (:func:`_database`) with its own temporary views.
     """
     root = Path(events_path)
     _parquet_files(root)
+    from multitrack.events.rollup import fingerprint
     from multitrack.events.schema import COLUMNS
     from multitrack.events.store import INCOMING, EventStore, incoming_files, read_sql
 
@@ -243,32 +312,39 @@ def connect(engine: Engine, events_path: Path | str) -> EventSource:
     # files ingest wrote and compaction has not yet split by month (``store`` module doc)
     incoming = incoming_files(root)
     months = any(root.glob("dataset=*/month=*/*.parquet"))
+    kind = f"{engine}:{'months' if months else ''}+{'incoming' if incoming else ''}"
+    make_events: Callable[[], ir.Table]
     if engine == "duckdb":
-        backend = ibis.duckdb.connect()
-        backend.raw_sql("SET parquet_metadata_cache = true")  # repeated queries skip footers
-        if incoming:
-            backend.raw_sql(f"CREATE OR REPLACE VIEW events AS {read_sql(root)}")
-            events = backend.table("events")
-        else:
-            events = backend.read_parquet(
-                str(root / "dataset=*" / "month=*" / "*.parquet"),
-                table_name="events",
-                hive_partitioning=True,
-                hive_types_autocast=False,
-            )
+        backend = ibis.duckdb.from_connection(_database(root, fingerprint(root) or ""))
+        con = backend.con
+
+        def make_events() -> ir.Table:
+            con.execute(f"CREATE OR REPLACE TEMP VIEW events AS {read_sql(root)}")
+            return backend.table("events")
+
     elif engine == "spark":
         backend = ibis.pyspark.connect(spark_session())
         columns = [*COLUMNS, "month"]
-        parts = []
-        if months:  # Spark's partition discovery skips the ``_incoming`` folder
-            parts.append(backend.read_parquet(str(root), basePath=str(root)).select(columns))
-        if incoming:  # no month column: derived from the date (``store.INCOMING_MONTH``)
-            read = backend.read_parquet(str(root / INCOMING), recursiveFileLookup="true")
-            parts.append(read.mutate(month=read.date.strftime("%Y-%m")).select(columns))
-        events = parts[0] if len(parts) == 1 else parts[0].union(parts[1])
+
+        def make_events() -> ir.Table:
+            parts = []
+            if months:  # Spark's partition discovery skips the ``_incoming`` folder
+                parts.append(backend.read_parquet(str(root), basePath=str(root)).select(columns))
+            if incoming:  # no month column: derived from the date (``store.INCOMING_MONTH``)
+                read = backend.read_parquet(str(root / INCOMING), recursiveFileLookup="true")
+                parts.append(read.mutate(month=read.date.strftime("%Y-%m")).select(columns))
+            return parts[0] if len(parts) == 1 else parts[0].union(parts[1])
+
     else:  # pragma: no cover - Literal guards it
         raise EventStoreError(f"unknown engine {engine!r}")
-    return EventSource(engine=engine, backend=backend, events=events, unique=unique, path=root)
+    return EventSource(
+        engine=engine,
+        backend=backend,
+        make_events=make_events,
+        unique=unique,
+        path=root,
+        kind=kind,
+    )
 
 
 def memory_source(table: Any) -> EventSource:
@@ -280,7 +356,7 @@ def memory_source(table: Any) -> EventSource:
     backend = ibis.duckdb.connect()
     backend.con.register("events", table)
     events = backend.table("events")
-    return EventSource(engine="duckdb", backend=backend, events=events)
+    return EventSource(engine="duckdb", backend=backend, make_events=lambda: events)
 
 
 def stop_spark() -> None:

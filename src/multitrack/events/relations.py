@@ -293,13 +293,13 @@ def counts_on(
     names = _names(dataset)
     states = source.country is not None and target.country is not None
     level = rollup_level(by, start, end)
-    rollup = src.rollup(level) if states else None
+    rollup = states and src.has_rollup(level)
     values = _range_values(start, end, names)
     values["a"] = source.country if source.country is not None else source.code
     values["b"] = target.country if target.country is not None else target.code
     shape = (
         "dyad_counts",
-        level if rollup is not None else "events",
+        level if rollup else "events",
         source.country is None,
         target.country is None,
         by,
@@ -312,8 +312,9 @@ def counts_on(
     def build(v: Mapping[str, Any]) -> ir.Table:
         a, b = _with(source, v["a"]), _with(target, v["b"])
         window = _window(v, by, names)
-        if rollup is not None:
-            return rollup_counts(rollup, source=a, target=b, **window)
+        table = src.rollup(level) if rollup else None
+        if table is not None:
+            return rollup_counts(table, source=a, target=b, **window)
         return dyad_counts(src.events, source=a, target=b, unique=src.unique, **window)
 
     return counts_of(src.run(shape, build, values))
@@ -347,11 +348,11 @@ def table_on(
     """:func:`dyad_table` from an event source, executed (rollup when there is one)."""
     names = _names(dataset)
     level = rollup_level(by, start, end)
-    rollup = src.rollup(level)
+    rollup = src.has_rollup(level)
     values = _range_values(start, end, names)
     shape = (
         "dyad_table",
-        level if rollup is not None else "events",
+        level if rollup else "events",
         by,
         start is None,
         end is None,
@@ -362,8 +363,9 @@ def table_on(
 
     def build(v: Mapping[str, Any]) -> ir.Table:
         window = _window(v, by, names)
-        if rollup is not None:
-            return rollup_table(rollup, domestic=domestic, **window)
+        table = src.rollup(level) if rollup else None
+        if table is not None:
+            return rollup_table(table, domestic=domestic, **window)
         return dyad_table(src.events, domestic=domestic, unique=src.unique, **window)
 
     return src.run(shape, build, values)
