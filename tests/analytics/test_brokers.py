@@ -19,7 +19,7 @@ from multitrack.exchange.records import ActorRecord, ChannelRecord, MembershipRe
 from multitrack.model import Agreement, Channel, Engagement, Membership
 from multitrack.security.accounts import add_organisation, add_user, get_user, principal_for
 from multitrack.security.principal import LOCAL_ADMIN, Principal, system_context
-from multitrack.services.relations import EventTables
+from multitrack.services.event_tables import EventTables
 from multitrack.services.setup import load_demo, load_demo_events
 from multitrack.store import Store, open_store
 

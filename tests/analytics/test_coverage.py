@@ -14,7 +14,7 @@ from multitrack.analytics.coverage import Coverage, Traffic, coverage, gap_score
 from multitrack.errors import InvalidValueError, NotFoundError
 from multitrack.events.parties import Party
 from multitrack.events.partners import top_partners
-from multitrack.services.relations import EventTables
+from multitrack.services.event_tables import EventTables
 from tests.analytics.analytics_world import (
     SECRET_CHANNEL,
     AnalyticsWorld,

@@ -37,7 +37,7 @@ from multitrack.exchange.records import EngagementRecord
 from multitrack.model import Engagement
 from multitrack.security.accounts import add_organisation, add_user, get_user, principal_for
 from multitrack.security.principal import Principal, system_context
-from multitrack.services.relations import EventTables
+from multitrack.services.event_tables import EventTables
 from multitrack.services.setup import load_demo
 from multitrack.store import Store, open_store
 

@@ -27,7 +27,7 @@ from multitrack.exchange.records import (
 from multitrack.model import AuditEntry, Vetting
 from multitrack.security.principal import LOCAL_ADMIN
 from multitrack.services.actors import resolve_actor
-from multitrack.services.relations import EventTables
+from multitrack.services.event_tables import EventTables
 from multitrack.services.setup import init_database, load_demo, load_demo_events
 from multitrack.services.vetting import Vettings, engagement_warnings, list_vetting
 from multitrack.store import Store, open_store

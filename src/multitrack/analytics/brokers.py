@@ -49,8 +49,8 @@ from multitrack.model import (
 )
 from multitrack.services.actors import resolve_actor
 from multitrack.services.brief import counterpart, family_of
+from multitrack.services.event_tables import EventTables
 from multitrack.services.queries import actor_summary
-from multitrack.services.relations import EventTables
 from multitrack.services.vocabulary import taxonomy_for
 
 #: ``a``, ``b`` or ``both``: the side(s) of the dyad a reason concerns.

@@ -43,7 +43,7 @@ from multitrack.services.vocabulary import taxonomy_for
 from multitrack.taxonomy import load_taxonomy
 
 if TYPE_CHECKING:  # the event analytics load Ibis: only when an event store is given
-    from multitrack.services.relations import EventTables
+    from multitrack.services.event_tables import EventTables
 
 GapKind = Literal["traffic_without_channel", "track1_only", "dormant_worsening"]
 
@@ -528,7 +528,7 @@ def coverage(
 
 def events_for(events_dir: Any) -> EventTables | None:
     """The event tables of a folder, or None when it holds no events (for the shells)."""
-    from multitrack.services.relations import EventTables
+    from multitrack.services.event_tables import EventTables
 
     tables = EventTables(events_dir)
     return None if tables.store.is_empty() else tables

@@ -22,16 +22,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import ibis.expr.types as ir
-
-from multitrack.events import catalogue
-from multitrack.events.engines import EventSource, EventStoreError
 from multitrack.events.eventcodes import describe
 from multitrack.model import Actor, Vetting
-from multitrack.services.relations import EventTables
+from multitrack.services.event_tables import EventTables
+
+if TYPE_CHECKING:  # Ibis and the event engines load when evidence is looked for
+    import ibis.expr.types as ir
+
+    from multitrack.events.engines import EventSource
 
 ADVERSE_ROOTS: tuple[str, ...] = ("18", "19", "20")
 STATE_FORCES: tuple[str, ...] = ("MIL", "COP", "SPY")
@@ -145,6 +145,8 @@ def _plain(value: Any) -> Any:
 
 
 def _compute(source: EventSource, match: Match, left_out: tuple[str, ...]) -> dict[str, Any]:
+    import ibis
+
     found = adverse(source.events, match, left_out)
     total = int(found.count().execute())
     roots = found.group_by("root_code").aggregate(n=found.count()).execute()
@@ -162,6 +164,9 @@ def _compute(source: EventSource, match: Match, left_out: tuple[str, ...]) -> di
 
 def evidence_for(record: Vetting, events: EventTables | None) -> Evidence:
     """The adverse events by the record's subject in the event store (see the module doc)."""
+    from multitrack.events import catalogue
+    from multitrack.events.engines import EventStoreError
+
     match = match_of(record.subject)
     key = str(record.id)
     if match is None:

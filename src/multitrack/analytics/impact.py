@@ -41,8 +41,8 @@ from multitrack.events.parties import Party
 from multitrack.events.periods import Period, check_period, period_start, period_starts
 from multitrack.events.relations import QUAD_COLUMNS, Counts, PeriodRow
 from multitrack.model import Actor, Agreement, Engagement
+from multitrack.services.event_tables import EventTables
 from multitrack.services.listing import get_record
-from multitrack.services.relations import EventTables
 
 #: Each window of a compared date needs this many events for its figures to be read.
 MIN_EVENTS = 5

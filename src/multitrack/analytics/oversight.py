@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from multitrack.analytics.evidence import Evidence, evidence_for
 from multitrack.analytics.progress import STATUSES, Reading, combined, indicator_status
 from multitrack.model import Objective
+from multitrack.services.event_tables import EventTables
 from multitrack.services.queries import list_objectives, open_follow_ups
-from multitrack.services.relations import EventTables
 from multitrack.services.vetting import VettingWarning, all_warnings
 
 #: Follow-ups falling due within this many days are "due".

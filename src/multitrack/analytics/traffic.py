@@ -26,7 +26,7 @@ from multitrack.services.brief import counterpart
 if TYPE_CHECKING:  # Ibis loads with the event analytics: only when an event store is used
     from multitrack.events.relations import DyadSeries
     from multitrack.events.trends import Trend
-    from multitrack.services.relations import EventTables
+    from multitrack.services.event_tables import EventTables
 
 
 @dataclass(frozen=True)

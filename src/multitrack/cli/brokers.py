@@ -66,7 +66,7 @@ def register(app: typer.Typer) -> None:
         reach and neutrality, each with its reasons. Without A and B: for the most conflictual
         dyads of the event store."""
         from multitrack.analytics.brokers import brokers, conflict_dyads
-        from multitrack.services.relations import EventTables
+        from multitrack.services.event_tables import EventTables
 
         if (a is None) != (b is None):
             raise InvalidValueError("b", "give both sides, A and B, or neither")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import (
@@ -17,11 +18,13 @@ from rich.progress import (
 from rich.table import Table
 
 from multitrack.cli.context import console, state
-from multitrack.events.ingest import FileReport
 from multitrack.exchange.exporter import export_all
 from multitrack.exchange.importer import ImportReport, import_path
 from multitrack.exchange.records import KINDS
 from multitrack.services.setup import SYNTHETIC_DATASET, init_database, load_demo
+
+if TYPE_CHECKING:
+    from multitrack.events.ingest import FileReport
 
 
 class ExportFormat(StrEnum):

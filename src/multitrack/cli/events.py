@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -18,10 +19,11 @@ from multitrack.cli.context import (
     session,
     state,
 )
-from multitrack.events.catalogue import datasets as list_datasets
 from multitrack.events.formats import FORMATS
-from multitrack.events.ingest import FileReport, ingest
-from multitrack.events.registry import DatasetMapping, mapping_report
+
+if TYPE_CHECKING:  # loaded by the commands that use them
+    from multitrack.events.ingest import FileReport
+    from multitrack.events.registry import DatasetMapping
 
 app = typer.Typer(
     help=(
@@ -63,6 +65,8 @@ def ingest_command(
             if name not in tasks:
                 tasks[name] = bar.add_task(name, total=1.0)
             bar.update(tasks[name], completed=fraction)
+
+        from multitrack.events.ingest import ingest
 
         reports = ingest(
             paths, events_dir=events_dir, fmt=fmt.value if fmt else None, progress=progress
@@ -129,6 +133,8 @@ def compact_command(
 @app.command("datasets")
 def datasets_command(ctx: typer.Context, output: Format = FormatOption) -> None:
     """List the stored datasets: coverage, rows, files, coding scheme and fallback share."""
+    from multitrack.events.catalogue import datasets as list_datasets
+
     infos = list_datasets(state(ctx).settings.events_dir)
     if output is Format.json:
         print_json([info.to_json() for info in infos])
@@ -165,6 +171,8 @@ def map_command(
     sectors through the CAMEO mapping table (docs/events.md).
     """
     with session(ctx) as s:
+        from multitrack.events.registry import mapping_report
+
         found = mapping_report(s, state(ctx).settings.events_dir, dataset, top=top)
     if output is Format.json:
         print_json([m.to_json() for m in found])

@@ -104,7 +104,7 @@ def register(app: typer.Typer) -> None:
         the window before and after, the change, and whether it exceeds the dyad's usual
         variation (empirical p among other dates of its history)."""
         from multitrack.analytics.impact import impact as compute
-        from multitrack.services.relations import EventTables
+        from multitrack.services.event_tables import EventTables
 
         if by not in BY_CHOICES:
             raise InvalidValueError("by", f"unknown period {by!r}; use one of day, week, month")

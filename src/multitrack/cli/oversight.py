@@ -11,7 +11,7 @@ from rich.text import Text
 
 from multitrack.analytics.oversight import HORIZON_DAYS, accountability
 from multitrack.cli.context import Format, FormatOption, console, print_json, session, state
-from multitrack.services.relations import EventTables
+from multitrack.services.event_tables import EventTables
 from multitrack.values import full_date
 
 STATUS_STYLES = {

@@ -16,7 +16,6 @@ from rich.table import Table
 from multitrack.cli.context import console, print_json, session, state
 from multitrack.errors import InvalidValueError
 from multitrack.events.periods import PERIODS, check_period, parse_bound
-from multitrack.events.store import EventStore
 
 if TYPE_CHECKING:  # the analytics load Ibis (~0.5 s): only when a relations command runs
     from multitrack.events.engines import EventSource
@@ -59,6 +58,8 @@ ByOpt = typer.Option("month", "--by", help=f"Period: {', '.join(PERIODS)}.")
 
 def events_path(ctx: typer.Context) -> Path:
     """The Parquet dataset root of the event store the command works on."""
+    from multitrack.events.store import EventStore
+
     return EventStore(state(ctx).settings.events_dir).events_path
 
 

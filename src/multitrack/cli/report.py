@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from sqlalchemy.orm import Session
 
-from multitrack.analytics.coverage import events_for
 from multitrack.cli.context import Format, FormatOption, console, err_console, print_json, session
 from multitrack.cli.context import state as cli_state
-from multitrack.reports import Report, Written, build_accountability, build_brief, format_of
-from multitrack.reports import write_report as write_file
+
+if TYPE_CHECKING:  # the reports (WeasyPrint, the analytics) load when a report is asked for
+    from multitrack.reports import Report, Written
 
 app = typer.Typer(
     help="Reports in HTML or PDF, holding only what you may see: an actor brief, the "
@@ -30,6 +31,9 @@ OutOption = typer.Option(
 
 
 def _make(ctx: typer.Context, out: Path, what: str, build: Callable[[Session], Report]) -> Written:
+    from multitrack.reports import format_of
+    from multitrack.reports import write_report as write_file
+
     fmt = format_of(out)  # a wrong suffix fails before any work
     with err_console.status(f"Gathering {what}…") as status:
         with session(ctx) as s:
@@ -65,6 +69,9 @@ def brief_report(
     events_dir = cli_state(ctx).settings.events_dir
 
     def build(s: Session) -> Report:
+        from multitrack.analytics.coverage import events_for
+        from multitrack.reports import build_brief
+
         return build_brief(s, actor, events=events_for(events_dir))
 
     _show(_make(ctx, out, f"the brief of {actor}", build), fmt)
@@ -79,6 +86,9 @@ def accountability_report(
     events_dir = cli_state(ctx).settings.events_dir
 
     def build(s: Session) -> Report:
+        from multitrack.analytics.coverage import events_for
+        from multitrack.reports import build_accountability
+
         return build_accountability(s, events=events_for(events_dir))
 
     _show(_make(ctx, out, "the accountability report", build), fmt)

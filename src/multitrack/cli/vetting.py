@@ -25,8 +25,8 @@ from multitrack.cli.context import (
 from multitrack.exchange.apply import save
 from multitrack.exchange.exporter import snapshot
 from multitrack.exchange.records import VettingRecord
+from multitrack.services.event_tables import EventTables
 from multitrack.services.listing import get_record
-from multitrack.services.relations import EventTables
 from multitrack.services.vetting import Vettings, list_vetting, vetting_view
 
 app = typer.Typer(

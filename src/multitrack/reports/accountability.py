@@ -15,7 +15,7 @@ from multitrack.reports.marking import marking
 from multitrack.security.gate import principal_of
 
 if TYPE_CHECKING:
-    from multitrack.services.relations import EventTables
+    from multitrack.services.event_tables import EventTables
 
 SECTIONS = ["Objectives", "Vetting warnings", "Follow-ups overdue", "Follow-ups due"]
 

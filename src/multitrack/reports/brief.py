@@ -22,7 +22,7 @@ from multitrack.services.queries import actor_detail
 from multitrack.services.vocabulary import taxonomy_for
 
 if TYPE_CHECKING:
-    from multitrack.services.relations import EventTables
+    from multitrack.services.event_tables import EventTables
 
 PARTNERS = 5
 HEAT_STEPS = 4

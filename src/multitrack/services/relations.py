@@ -10,18 +10,13 @@ answers of recent queries for the same catalogue. The figures are those of
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from multitrack.errors import AmbiguousError, InvalidValueError, NotFoundError
-from multitrack.events.engines import EventSource, connect
+from multitrack.events.engines import EventSource
 from multitrack.events.parties import Party, resolve_party
 from multitrack.events.partners import PartnerLevel, top_partners
 from multitrack.events.periods import Period, period_start, period_starts
@@ -31,12 +26,11 @@ from multitrack.events.relations import (
     PeriodRow,
     counts_on,
 )
-from multitrack.events.store import EventStore
 from multitrack.events.warnings import watch
+from multitrack.services.event_tables import EventTables
 
 #: The most periods one series may have (a day-by-day series over 50 years is ~18,000).
 MAX_PERIODS = 20_000
-CACHED_ANSWERS = 512
 _APPROX_DAYS: dict[str, int] = {"day": 1, "week": 7, "month": 28, "quarter": 89, "year": 365}
 
 T = TypeVar("T")
@@ -52,57 +46,6 @@ def party(session: Session, ref: str, *, field: str) -> Party:
 
 def party_record(p: Party) -> dict[str, Any]:
     return {"label": p.label, "name": p.name, "country": p.country, "code": p.code}
-
-
-@dataclass
-class _Local(threading.local):
-    sources: dict[Path, tuple[tuple[int, int], EventSource]]
-
-    def __init__(self) -> None:
-        self.sources = {}
-
-
-class EventTables:
-    """The events table of one event store, per thread, plus a small cache of answers."""
-
-    def __init__(self, events_dir: Path) -> None:
-        self.store = EventStore(events_dir)
-        self._local = _Local()
-        self._answers: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def version(self) -> tuple[int, int]:
-        """Changes whenever an ingest rewrites the catalogue (or the store appears)."""
-        try:
-            stat = self.store.catalogue_path.stat()
-        except FileNotFoundError:
-            return (0, len(self.store.files()))
-        return (stat.st_mtime_ns, stat.st_size)
-
-    def source(self) -> EventSource:
-        current = self.version()
-        path = self.store.events_path
-        held = self._local.sources.get(path)
-        if held is not None and held[0] == current:
-            return held[1]
-        opened = connect("duckdb", path)
-        self._local.sources[path] = (current, opened)
-        return opened
-
-    def cached(self, key: Hashable, compute: Callable[[EventSource], T]) -> T:
-        """The answer for ``key`` on the current catalogue, computed once."""
-        full = (self.version(), key)
-        with self._lock:
-            if full in self._answers:
-                self._answers.move_to_end(full)
-                found: T = self._answers[full]
-                return found
-        answer = compute(self.source())
-        with self._lock:
-            self._answers[full] = answer
-            while len(self._answers) > CACHED_ANSWERS:
-                self._answers.popitem(last=False)
-        return answer
 
 
 def _check_span(first: date, last: date, by: Period) -> None:

@@ -7,14 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources import as_file, files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from multitrack.events import catalogue
-from multitrack.events.ingest import FileReport, ingest
-from multitrack.exchange.importer import ImportReport, Progress, import_path
 from multitrack.security.principal import system_context
-from multitrack.services.actors import seed_countries
 from multitrack.store import Store
-from multitrack.store.migrate import current_revision, head_revision, upgrade
+
+if TYPE_CHECKING:  # imported where used: every command loads this module, few need these
+    from multitrack.events.ingest import FileReport
+    from multitrack.exchange.importer import ImportReport, Progress
 
 #: Called with (what, fraction done in 0..1) while the demo events are generated and ingested.
 EventsProgress = Callable[[str, float], None]
@@ -51,6 +51,9 @@ class DemoReport:
 
 def init_database(store: Store) -> InitReport:
     """Bring the schema to the newest revision and make sure every country is an actor."""
+    from multitrack.services.actors import seed_countries
+    from multitrack.store.migrate import upgrade
+
     before, after = upgrade(store.engine)
     with store.session(system_context("init")) as session:
         added = seed_countries(session)
@@ -58,6 +61,8 @@ def init_database(store: Store) -> InitReport:
 
 
 def is_current(store: Store) -> bool:
+    from multitrack.store.migrate import current_revision, head_revision
+
     return current_revision(store.engine) == head_revision(store.engine)
 
 
@@ -70,6 +75,8 @@ def load_demo(
 ) -> DemoReport:
     """The demo world (real cases from the seed texts), through the ordinary importer; with
     ``events_dir``, also the demo event data (:func:`load_demo_events`)."""
+    from multitrack.exchange.importer import import_path
+
     init_database(store)
     with as_file(files("multitrack.demo") / "data") as folder:
         world = import_path(store, folder, principal=system_context("demo"), progress=progress)
@@ -78,6 +85,8 @@ def load_demo(
 
 
 def _ingested(events_dir: Path) -> set[tuple[str, str]]:
+    from multitrack.events import catalogue
+
     return {(info.name, f.name) for info in catalogue.datasets(events_dir) for f in info.files}
 
 
@@ -89,6 +98,7 @@ def load_demo_events(
     store. A file already in the catalogue under its dataset is skipped: running it twice adds
     nothing (not even a catalogue entry)."""
     from multitrack.demo import synthetic
+    from multitrack.events.ingest import ingest
 
     done = _ingested(events_dir)
     reports: list[FileReport] = []

@@ -29,7 +29,7 @@ from multitrack.events.parties import Party
 from multitrack.events.periods import check_period, period_end
 from multitrack.events.relations import dyad_series
 from multitrack.model import Agreement, Channel, Engagement
-from multitrack.services.relations import EventTables
+from multitrack.services.event_tables import EventTables
 from multitrack.web.charts import ChartMarker, impact_chart, relations_chart
 from multitrack.web.events import event_source
 

@@ -15,8 +15,8 @@ from multitrack.events.parties import Party
 from multitrack.events.periods import parse_bound
 from multitrack.security.gate import principal_of
 from multitrack.security.principal import Principal
+from multitrack.services.event_tables import EventTables
 from multitrack.services.relations import (
-    EventTables,
     partner_records,
     party,
     party_record,

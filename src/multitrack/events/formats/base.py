@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from multitrack.events.store import duckdb_type
-
 if TYPE_CHECKING:
     import polars as pl
 
@@ -183,6 +181,8 @@ class EventFormat(ABC):
         missing = [c for c in PROJECTED if c not in exprs]
         if missing:  # pragma: no cover - caught by the format tests
             raise ValueError(f"format {self.name} does not project {missing}")
+        from multitrack.events.store import duckdb_type  # DuckDB and Arrow: loaded on use
+
         parts = [f"CAST({exprs[c]} AS {duckdb_type(c)}) AS {c}" for c in PROJECTED]
         checks = [self.field_count_check(layout), *self.checks(layout)]
         cases = " ".join(f"WHEN {c.bad} THEN {c.reason}" for c in checks)
