@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -263,3 +264,45 @@ def test_falling_integer_ids_are_counted(
     assert EventStore(tmp_path / "store").connect().execute(
         "SELECT line FROM events WHERE event_id = ?", [first]
     ).fetchall() == [(1,)]
+
+
+def test_a_file_put_in_a_month_folder_by_hand_is_read_by_column_name(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """Files ingest and compaction wrote share their columns and are read as they lie; a file
+    from elsewhere (other column order, an extra column, one missing) is matched by name."""
+    ingest_file(shared_data / "gdelt2" / GDELT2_FILES[0], events_dir=tmp_path)
+    store = EventStore(tmp_path)
+    store.compact()
+    [first, *_] = store.month_files()
+    before = _all_rows(tmp_path)
+    table = pq.read_table(first)
+    table = table.select(list(reversed(table.column_names)))
+    table = table.append_column("note", pa.array(["by hand"] * table.num_rows))
+    table = table.drop_columns(["source_url"])
+    table = table.set_column(
+        table.column_names.index("event_id"),
+        "event_id",
+        pa.array(["hand-" + e for e in table.column("event_id").to_pylist()]),
+    )
+    pq.write_table(table, first.parent / "by-hand.parquet")
+    assert not store.is_unique()
+    after = _all_rows(tmp_path)
+    assert len(after) == len(before) + table.num_rows
+    con = store.connect()
+    rows = con.execute(
+        "SELECT event_id, date, source_country FROM events WHERE event_id LIKE 'hand-%' "
+        "ORDER BY event_id"
+    ).fetchall()
+    originals = dict(
+        (f"hand-{e}", (d, c))
+        for e, d, c in con.execute(
+            "SELECT event_id, date, source_country FROM events WHERE event_id NOT LIKE 'hand-%'"
+        ).fetchall()
+    )
+    assert len(rows) == table.num_rows
+    assert all(originals[e] == (d, c) for e, d, c in rows)
+    [(urls,)] = con.execute(
+        "SELECT count(source_url) FROM events WHERE event_id LIKE 'hand-%'"
+    ).fetchall()
+    assert urls == 0
