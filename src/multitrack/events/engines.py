@@ -280,19 +280,21 @@ KEEP_DATABASES = 4
 def _database(root: Path, print_: str) -> duckdb.DuckDBPyConnection:
     """A cursor on the in-memory DuckDB database of the store at ``root`` in the state
     ``print_`` (``rollup.fingerprint``), opened once: a new database costs about 8 ms, a cursor
-    nothing. Its Parquet footer cache serves every source of that state; a changed store gets a
-    new database, so no footer of a rewritten file is ever reused."""
+    nothing. Its Parquet footer cache (on for each cursor: repeated reads skip the footers)
+    serves every source of that state; a changed store gets a new database, so no footer of a
+    rewritten file is ever reused."""
     key = (str(root), print_)
     with _databases_lock:
         database = _databases.get(key)
         if database is None:
             database = duckdb.connect()
-            database.execute("SET parquet_metadata_cache = true")  # repeated reads skip footers
             _databases[key] = database
             while len(_databases) > KEEP_DATABASES:  # closed when its last cursor goes
                 _databases.popitem(last=False)
         _databases.move_to_end(key)
-        return database.cursor()
+        cursor = database.cursor()
+    cursor.execute("SET parquet_metadata_cache = true")  # a setting of each connection
+    return cursor
 
 
 def connect(engine: Engine, events_path: Path | str) -> EventSource:
