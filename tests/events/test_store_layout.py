@@ -149,11 +149,9 @@ def test_ingest_writes_one_file_and_compaction_splits_it_by_month(
     assert _all_rows(tmp_path) == both
 
 
-def test_polars_pass_agrees_with_duckdb_pass_on_every_real_sample(
-    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Clean GDELT 2.0 files take the polars pass; DuckDB's one pass over the same files (the
-    format's polars plan removed) stores exactly the same rows."""
+@pytest.fixture
+def polars_passes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each polars pass tried stood (True) or gave the file to DuckDB (False)."""
     taken: list[bool] = []
     polars_pass = FilePipeline._fast_polars
 
@@ -163,14 +161,25 @@ def test_polars_pass_agrees_with_duckdb_pass_on_every_real_sample(
         return result
 
     monkeypatch.setattr(FilePipeline, "_fast_polars", spy)
+    return taken
+
+
+def test_polars_pass_agrees_with_duckdb_pass_on_every_real_sample(
+    shared_data: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    polars_passes: list[bool],
+) -> None:
+    """Clean GDELT 2.0 files take the polars pass; DuckDB's one pass over the same files (the
+    format's polars plan removed) stores exactly the same rows."""
     files = [shared_data / "gdelt2" / n for n in GDELT2_FILES]
     for path in files:
         ingest_file(path, events_dir=tmp_path / "polars")
-    assert taken == [True] * len(files)
+    assert polars_passes == [True] * len(files)
     monkeypatch.setattr(GdeltFormat, "polars_plan", lambda self, layout: None)
     for path in files:
         ingest_file(path, events_dir=tmp_path / "duckdb")
-    assert len(taken) == len(files)  # no polars pass the second time
+    assert len(polars_passes) == len(files)  # no polars pass the second time
     assert _all_rows(tmp_path / "polars") == _all_rows(tmp_path / "duckdb")
     on_disk = []
     for name in ("polars", "duckdb"):  # the same columns and Parquet types on disk
@@ -242,23 +251,14 @@ def test_text_event_ids_are_checked_for_repeats(
 
 
 def test_falling_integer_ids_are_counted(
-    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    shared_data: Path, tmp_path: Path, polars_passes: list[bool]
 ) -> None:
     """Ids that do not rise row by row are counted (unique: the one pass stands)."""
     lines = (shared_data / "gdelt2" / GDELT2_FILES[1]).read_text("utf-8").splitlines()[::-1]
     path = tmp_path / "reversed.CSV"
     path.write_text("\n".join(lines) + "\n", "utf-8")
-    taken: list[bool] = []
-    polars_pass = FilePipeline._fast_polars
-
-    def spy(self: FilePipeline, *args: object) -> object:
-        result = polars_pass(self, *args)  # type: ignore[arg-type]
-        taken.append(result is not None)
-        return result
-
-    monkeypatch.setattr(FilePipeline, "_fast_polars", spy)
     report = ingest_file(path, events_dir=tmp_path / "store")
-    assert taken == [True]
+    assert polars_passes == [True]
     assert report.rows_stored == report.rows_read == len(lines)
     first = lines[0].split("\t", 1)[0]
     assert EventStore(tmp_path / "store").connect().execute(

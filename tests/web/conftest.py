@@ -14,8 +14,10 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
@@ -57,12 +59,35 @@ def _free_port() -> int:
         return port
 
 
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """``app`` served on a free loopback port in a thread; yields its URL, stops it after."""
+    import uvicorn
+
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning",
+                       lifespan="off")
+    )  # fmt: skip
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the web app did not start", pytrace=False)
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def web_app(
     tmp_path_factory: pytest.TempPathFactory, shared_data: Path, repo_root: Path
 ) -> Iterator[WebApp]:
     _require_chromium()
-    import uvicorn
 
     from multitrack.api.app import create_app
     from multitrack.config import Settings
@@ -116,30 +141,18 @@ def web_app(
         secret_id = str(secret.id)
 
     app = create_app(settings, store=store, secret_key=secrets.token_urlsafe(32))
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web app did not start", pytrace=False)
-        time.sleep(0.05)
     screenshots = repo_root / "artifacts" / "screenshots"
     screenshots.mkdir(parents=True, exist_ok=True)
     try:
-        yield WebApp(
-            url=f"http://127.0.0.1:{port}",
-            editor=editor,
-            viewer=viewer,
-            secret_actor_id=secret_id,
-            screenshots=screenshots,
-        )
+        with serving(app) as url:
+            yield WebApp(
+                url=url,
+                editor=editor,
+                viewer=viewer,
+                secret_actor_id=secret_id,
+                screenshots=screenshots,
+            )
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         store.dispose()
 
 

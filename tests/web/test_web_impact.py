@@ -5,8 +5,6 @@ the marked synthetic set). A SECRET engagement is marked for the editor, never f
 from __future__ import annotations
 
 import secrets
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.web.conftest import WebApp, _free_port, log_in
+from tests.web.conftest import WebApp, log_in, serving
 
 Shoot = Callable[[Page, str], Path]
 
@@ -29,7 +27,6 @@ class ImpactApp:
 
 @pytest.fixture(scope="module")
 def impact_app(tmp_path_factory: pytest.TempPathFactory, web_app: WebApp) -> Iterator[ImpactApp]:
-    import uvicorn
     from sqlalchemy import select
 
     from multitrack.api.app import create_app
@@ -80,24 +77,10 @@ def impact_app(tmp_path_factory: pytest.TempPathFactory, web_app: WebApp) -> Ite
         )
         ids = (str(icrc.id), str(icrc.channel_id), str(secret.id))
     app = create_app(settings, store=store, secret_key=secrets.token_urlsafe(32))
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=_free_port(), log_level="warning",
-                       lifespan="off")
-    )  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the web app did not start", pytrace=False)
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    made = WebApp(f"http://127.0.0.1:{port}", editor, viewer, "", web_app.screenshots)
     try:
-        yield ImpactApp(made, *ids)
+        with serving(app) as url:
+            yield ImpactApp(WebApp(url, editor, viewer, "", web_app.screenshots), *ids)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         store.dispose()
 
 
