@@ -50,6 +50,8 @@ def ingest_command(
 
     Exits non-zero when a file is refused (a column layout that does not match its codebook).
     """
+    from multitrack.events.ingest import ingest
+
     events_dir = state(ctx).settings.events_dir
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -65,8 +67,6 @@ def ingest_command(
             if name not in tasks:
                 tasks[name] = bar.add_task(name, total=1.0)
             bar.update(tasks[name], completed=fraction)
-
-        from multitrack.events.ingest import ingest
 
         reports = ingest(
             paths, events_dir=events_dir, fmt=fmt.value if fmt else None, progress=progress

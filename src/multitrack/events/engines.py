@@ -137,9 +137,8 @@ class EventSource:
         sql, binders, schema, tables = template
         if "events" in tables:  # the view this connection makes on first use
             self.events  # noqa: B018
-        result: pa.Table
         params = {name: bind(values) for name, bind in binders.items()}
-        result = self.backend.con.sql(sql, params=params).to_arrow_table()
+        result: pa.Table = self.backend.con.sql(sql, params=params).to_arrow_table()
         return result.cast(schema)  # the types Ibis gives (DuckDB sums integers as HUGEINT)
 
 
